@@ -1,0 +1,27 @@
+// Command stackbox is a multi-call binary holding network tools (ss, and
+// later nstat, ethtool, conntrack and tune). The applet is chosen by the
+// base name of argv[0] (a link named ss runs ss), else by argv[1].
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/stackbox/stackbox/cmd/ss"
+	"github.com/stackbox/stackbox/pkg/cli"
+)
+
+// applets lists the applets in the order `stackbox` prints them.
+var applets = []cli.Applet{
+	{Name: "ss", Short: "investigate sockets", New: ss.NewCmd},
+}
+
+func main() {
+	io := cli.System()
+	err := run(io, os.Args)
+	code, print := cli.ExitCode(err)
+	if print {
+		fmt.Fprintln(io.ErrOut, err)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,89 @@
+package stack
+
+import "strings"
+
+// Table is one of the socket tables ss can dump.
+type Table uint8
+
+// The socket tables, in the order ss prints them.
+const (
+	TableNone Table = iota
+	TableNetlink
+	TablePacketRaw
+	TablePacketDgram
+	TableUnixStream
+	TableUnixDgram
+	TableUnixSeqpacket
+	TableRaw
+	TableUDP
+	TableTCP
+	TableMPTCP
+	tableCount
+)
+
+// Tables lists every table in the order ss dumps them.
+var Tables = []Table{
+	TableTCP, TableMPTCP, TableUDP, TableRaw,
+	TableUnixDgram, TableUnixStream, TableUnixSeqpacket,
+	TablePacketRaw, TablePacketDgram, TableNetlink,
+}
+
+var tableNetids = [tableCount]string{
+	TableNone:          "???",
+	TableNetlink:       "nl",
+	TablePacketRaw:     "p_raw",
+	TablePacketDgram:   "p_dgr",
+	TableUnixStream:    "u_str",
+	TableUnixDgram:     "u_dgr",
+	TableUnixSeqpacket: "u_seq",
+	TableRaw:           "raw",
+	TableUDP:           "udp",
+	TableTCP:           "tcp",
+	TableMPTCP:         "mptcp",
+}
+
+// Netid is the short name ss prints in its Netid column.
+func (t Table) Netid() string {
+	if t < tableCount {
+		return tableNetids[t]
+	}
+	return "???"
+}
+
+func (t Table) String() string { return t.Netid() }
+
+// IsUnix reports whether t is one of the three AF_UNIX tables.
+func (t Table) IsUnix() bool {
+	return t == TableUnixStream || t == TableUnixDgram || t == TableUnixSeqpacket
+}
+
+// IsPacket reports whether t is one of the two AF_PACKET tables.
+func (t Table) IsPacket() bool { return t == TablePacketRaw || t == TablePacketDgram }
+
+// IsInet reports whether t is an AF_INET/AF_INET6 table.
+func (t Table) IsInet() bool {
+	return t == TableTCP || t == TableUDP || t == TableRaw || t == TableMPTCP
+}
+
+// TableSet is a set of tables.
+type TableSet uint32
+
+// Has reports whether t is in the set.
+func (s TableSet) Has(t Table) bool { return s&(1<<t) != 0 }
+
+// With returns the set with t added.
+func (s TableSet) With(t Table) TableSet { return s | 1<<t }
+
+// Without returns the set with t removed.
+func (s TableSet) Without(t Table) TableSet { return s &^ (1 << t) }
+
+// String lists the set's netids.
+func (s TableSet) String() string {
+	var names []string
+	for _, t := range Tables {
+		if s.Has(t) {
+			names = append(names, t.Netid())
+		}
+	}
+	return strings.Join(names, ",")
+}
