@@ -5,7 +5,9 @@ import "strings"
 // Table is one of the socket tables ss can dump.
 type Table uint8
 
-// The socket tables, in the order ss prints them.
+// The socket tables, numbered in the order ss 6.1 dumps them: netlink,
+// packet, unix, raw, udp, tcp, then mptcp. The packet tables are dumped
+// together, and so are the unix ones, in the kernel's order.
 const (
 	TableNone Table = iota
 	TableNetlink
@@ -23,9 +25,9 @@ const (
 
 // Tables lists every table in the order ss dumps them.
 var Tables = []Table{
-	TableTCP, TableMPTCP, TableUDP, TableRaw,
-	TableUnixDgram, TableUnixStream, TableUnixSeqpacket,
-	TablePacketRaw, TablePacketDgram, TableNetlink,
+	TableNetlink, TablePacketRaw, TablePacketDgram,
+	TableUnixStream, TableUnixDgram, TableUnixSeqpacket,
+	TableRaw, TableUDP, TableTCP, TableMPTCP,
 }
 
 var tableNetids = [tableCount]string{
