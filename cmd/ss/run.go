@@ -1,0 +1,149 @@
+package ss
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/stackbox/stackbox/pkg/stack"
+)
+
+// run does what ss 6.1's main() does after option parsing.
+func run(opts *Options, f *flags) error {
+	io := opts.IO
+	if f.help {
+		io.Out.Write([]byte(usageText))
+		return nil
+	}
+	if f.version {
+		fmt.Fprintln(io.Out, "ss utility, iproute2-6.1.0")
+		return nil
+	}
+	target, err := opts.NewStack(f.netns)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+
+	if f.summary {
+		if err := printSummary(ctx, opts, f, target); err != nil {
+			return err
+		}
+		if f.sel.doDefault && len(f.operands) == 0 {
+			return nil
+		}
+	}
+
+	// Leading state/exclude words, then the filter expression.
+	states, _, rest, err := scanStates(f.operands)
+	if err != nil {
+		return err
+	}
+	sel := f.finalSelection(states)
+	switch {
+	case sel.dbs == 0:
+		return &plainError{"ss: no socket tables to show with such filter.", 0}
+	case sel.families == 0:
+		return &plainError{"ss: no families to show with such filter.", 0}
+	case sel.states == 0:
+		return &plainError{"ss: no socket states to show with such filter.", 0}
+	}
+
+	if f.diagFile != "" {
+		return dumpDiag(ctx, opts, f, &sel, target)
+	}
+
+	filt, err := parseFilter(f, rest, target)
+	if err != nil {
+		return err
+	}
+	q := stack.SocketQuery{
+		Tables:   sel.tables(),
+		Families: sel.inetFamilies(),
+		States:   sel.states,
+		Want: stack.Want{
+			Mem:      f.memory,
+			TCPInfo:  f.tcpInfo,
+			Details:  f.details || f.tos || f.cgroup,
+			Packet:   true,
+			UnixPeer: true,
+		},
+	}
+	if filt != nil {
+		q.Filter = filt
+	}
+
+	out := bufio.NewWriterSize(io.Out, 64<<10)
+	defer out.Flush()
+	w, err := newRenderer(out, opts, f, &sel, target)
+	if err != nil {
+		return err
+	}
+
+	if f.events {
+		ctx, cancel := signalContext()
+		defer cancel()
+		err := target.SocketEvents(ctx, q, w.Socket)
+		if ctx.Err() != nil {
+			err = nil
+		}
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+		return err
+	}
+
+	var procs stack.ProcessMap
+	if f.processes || f.threads {
+		if procs, err = target.Processes(ctx); err != nil {
+			return err
+		}
+	}
+	emit := func(s *stack.Socket) error {
+		if procs != nil {
+			s.Users = procs.Lookup(s.Inode)
+		}
+		if f.kill {
+			if err := target.DestroySocket(ctx, s); err != nil {
+				return nil // ss prints only what it closed
+			}
+		}
+		return w.Socket(s)
+	}
+	if err := target.Sockets(ctx, q, emit); err != nil {
+		w.Flush()
+		return err
+	}
+	return w.Flush()
+}
+
+// openFilterFile opens -F FILE ("-" is standard input) as ss does.
+func openFilterFile(name string) (*os.File, error) {
+	if name == "-" || (len(name) > 0 && name[0] == '-') {
+		return os.Stdin, nil
+	}
+	fp, err := os.Open(name)
+	if err != nil {
+		return nil, &plainError{"fopen filter file: " + errnoText(err), 255}
+	}
+	return fp, nil
+}
+
+// finalSelection applies the state words and ss's defaults to the tables,
+// families and states the options selected.
+func (f *flags) finalSelection(ws stateWords) selection {
+	stateFilter := ws.apply(f.stateFilter)
+	sel := f.sel
+	if sel.doDefault {
+		if stateFilter == 0 {
+			stateFilter = ssConn
+		}
+		sel.setDefaultDBs()
+	}
+	if stateFilter != 0 {
+		sel.states = stateFilter
+	}
+	sel.mergeDefaults()
+	return sel
+}
