@@ -84,6 +84,36 @@ type Socket struct {
 	// Users are the processes holding the socket open (ss -p), filled by
 	// the caller from a ProcessMap.
 	Users []ProcessFD
+
+	// Added for the kernel backend (ss -e, --inet-sockopt).
+	UnixVFS    *UnixVFS // UNIX_DIAG_VFS: the bound file's inode and device
+	SockOpt    uint16   // INET_DIAG_SOCKOPT: struct inet_diag_sockopt, byte 0 in the low bits
+	HasSockOpt bool
+
+	// FromProc is set when the socket was read from a /proc/net table
+	// instead of sock_diag (ss does so for raw sockets on kernels without
+	// raw_diag): ss then prints no -e, -o, -m or -i details for UDP and
+	// raw sockets. Added for the ss renderer.
+	FromProc bool
+}
+
+// UnixVFS is struct unix_diag_vfs: the inode and device of the file a unix
+// socket is bound to.
+type UnixVFS struct {
+	Inode uint32
+	Dev   uint32 // the kernel's dev_t encoding (major<<20 | minor)
+}
+
+// PacketRing is struct packet_diag_ring (PACKET_DIAG_RX_RING/TX_RING).
+type PacketRing struct {
+	BlockSize, BlockNr, FrameSize, FrameNr, RetireTmo, SizeofPriv, Features uint32
+}
+
+// BPFInstruction is one classic BPF instruction (struct sock_filter).
+type BPFInstruction struct {
+	Code   uint16
+	JT, JF uint8
+	K      uint32
 }
 
 // MemInfo is struct inet_diag_meminfo.
@@ -143,6 +173,10 @@ type PacketInfo struct {
 	HasFanout  bool
 	HasFilter  bool
 	FilterLen  int
+
+	// Added for the kernel backend (ss -0e, -0b).
+	RxRing, TxRing *PacketRing
+	Filter         []BPFInstruction // the attached filter, FilterLen instructions
 }
 
 // NetlinkInfo holds AF_NETLINK details (netlink_diag).
@@ -151,6 +185,7 @@ type NetlinkInfo struct {
 	DstGroup  uint32
 	Flags     uint32
 	HasFlags  bool
+	Connected bool // NETLINK_CONNECTED: Peer holds dst_group and dst_portid
 }
 
 // ProcessFD is one file descriptor a process holds on a socket.
@@ -158,4 +193,5 @@ type ProcessFD struct {
 	Name string // the command name (comm)
 	PID  int
 	FD   int
+	TID  int // the thread (ss -T prints tid=); 0 when threads were not scanned
 }

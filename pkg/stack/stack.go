@@ -45,9 +45,10 @@ type SocketQuery struct {
 type Want struct {
 	Mem      bool // MemInfo and SkMemInfo (-m)
 	TCPInfo  bool // TCPInfo, congestion info (-i)
-	Details  bool // TOS, class, cgroup, shutdown, v6only (-e)
+	Details  bool // cgroup, shutdown, v6only; unix VFS and pending connections (-e)
 	Packet   bool // packet_diag info and fanout
 	UnixPeer bool // unix peer and pending connections
+	TOS      bool // TOS, TClass and ClassID (--tos)
 }
 
 // Filter selects sockets in user space.
