@@ -54,7 +54,7 @@ func run(opts *Options, f *flags) error {
 		return dumpDiag(ctx, opts, f, &sel, target)
 	}
 
-	filt, err := parseFilter(f, rest, target)
+	filt, err := parseFilter(f, &sel, rest, target)
 	if err != nil {
 		return err
 	}
@@ -76,10 +76,7 @@ func run(opts *Options, f *flags) error {
 
 	out := bufio.NewWriterSize(io.Out, 64<<10)
 	defer out.Flush()
-	w, err := newRenderer(out, opts, f, &sel, target)
-	if err != nil {
-		return err
-	}
+	w := newRenderer(out, opts, f, &sel, target)
 
 	if f.events {
 		ctx, cancel := signalContext()
@@ -95,7 +92,12 @@ func run(opts *Options, f *flags) error {
 	}
 
 	var procs stack.ProcessMap
-	if f.processes || f.threads {
+	switch {
+	case f.threads:
+		if procs, err = target.Threads(ctx); err != nil {
+			return err
+		}
+	case f.processes:
 		if procs, err = target.Processes(ctx); err != nil {
 			return err
 		}

@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stackbox/stackbox/pkg/cli"
+	report "github.com/stackbox/stackbox/pkg/report/ss"
+	"github.com/stackbox/stackbox/pkg/stack/filter"
 	"github.com/stackbox/stackbox/pkg/stack"
 )
 
@@ -30,10 +32,14 @@ type Options struct {
 // the right namespace.
 type Target interface {
 	stack.Stack
-	// InterfaceIndex resolves a device name (for the dev filter).
-	InterfaceIndex(name string) (uint32, error)
-	// InterfaceName resolves a device index (for %dev in addresses).
-	InterfaceName(ifindex uint32) string
+	// Threads is Processes with every thread (ss -T).
+	Threads(ctx context.Context) (stack.ProcessMap, error)
+	// Names resolves interface, host, process and cgroup names.
+	Names() report.Names
+	// Resolver resolves the names a filter holds.
+	Resolver() filter.Resolver
+	// Do runs fn in the target's network namespace.
+	Do(fn func() error) error
 }
 
 // NewCmd builds the ss command with the host kernel as its target.
