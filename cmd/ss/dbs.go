@@ -1,8 +1,6 @@
 package ss
 
 import (
-	"golang.org/x/sys/unix"
-
 	"github.com/stackbox/stackbox/pkg/stack"
 )
 
@@ -51,16 +49,17 @@ type famMask uint64
 
 func fam(af int) famMask { return 1 << uint(af) }
 
+// Linux's address family numbers (the reference stack uses them too, so
+// they are spelled out rather than taken from x/sys/unix per GOOS).
 const (
-	afInet  = unix.AF_INET
-	afInet6 = unix.AF_INET6
-	afUnix  = unix.AF_UNIX
-	afPack  = unix.AF_PACKET
-	afNL    = unix.AF_NETLINK
-	afVsock = unix.AF_VSOCK
-	afTIPC  = unix.AF_TIPC
-	afXDP   = unix.AF_XDP
-	afMax   = unix.AF_MAX
+	afUnix  = 1
+	afInet  = 2
+	afInet6 = 10
+	afNL    = 16
+	afPack  = 17
+	afTIPC  = 30
+	afVsock = 40
+	afXDP   = 44
 )
 
 const inetFams = famMask(1<<afInet | 1<<afInet6)

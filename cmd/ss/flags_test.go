@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stackbox/stackbox/pkg/stack"
+	"github.com/stackbox/stackbox/pkg/stack/filter"
 )
 
 func sel(t *testing.T, args ...string) (selection, *flags) {
@@ -128,7 +129,7 @@ func TestStateWordErrors(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"LISTENING", "Established", "syn-rcv", "closed", "unconnected", "unknown", "big"} {
-		if _, ok := scanState(name); !ok {
+		if _, ok := filter.ScanState(name); !ok {
 			t.Errorf("scanState(%q) not accepted", name)
 		}
 	}

@@ -15,8 +15,8 @@ import (
 
 	"github.com/stackbox/stackbox/pkg/cli"
 	report "github.com/stackbox/stackbox/pkg/report/ss"
-	"github.com/stackbox/stackbox/pkg/stack/filter"
 	"github.com/stackbox/stackbox/pkg/stack"
+	"github.com/stackbox/stackbox/pkg/stack/filter"
 )
 
 // Options holds what the ss command needs from outside: its streams and a

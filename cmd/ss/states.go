@@ -1,57 +1,9 @@
 package ss
 
 import (
-	"strings"
-
 	"github.com/stackbox/stackbox/pkg/stack"
+	"github.com/stackbox/stackbox/pkg/stack/filter"
 )
-
-// stateNames are the names `state` and `exclude` accept for single states,
-// indexed by state (ss's sstate_namel).
-var stateNames = [...]string{
-	stack.StateUnknown:     "UNKNOWN",
-	stack.StateEstablished: "established",
-	stack.StateSynSent:     "syn-sent",
-	stack.StateSynRecv:     "syn-recv",
-	stack.StateFinWait1:    "fin-wait-1",
-	stack.StateFinWait2:    "fin-wait-2",
-	stack.StateTimeWait:    "time-wait",
-	stack.StateClose:       "unconnected",
-	stack.StateCloseWait:   "close-wait",
-	stack.StateLastAck:     "last-ack",
-	stack.StateListen:      "listening",
-	stack.StateClosing:     "closing",
-}
-
-// scanState maps a state name or group to its set, case-insensitively, as
-// ss's scan_state.
-func scanState(name string) (stack.StateSet, bool) {
-	eq := strings.EqualFold
-	switch {
-	case eq(name, "close"), eq(name, "closed"):
-		return 1 << stack.StateClose, true
-	case eq(name, "syn-rcv"):
-		return 1 << stack.StateSynRecv, true
-	case eq(name, "established"):
-		return 1 << stack.StateEstablished, true
-	case eq(name, "all"):
-		return stack.StatesAll, true
-	case eq(name, "connected"):
-		return stack.StatesConnected, true
-	case eq(name, "synchronized"):
-		return stack.StatesSynchronized, true
-	case eq(name, "bucket"):
-		return stack.StatesBucket, true
-	case eq(name, "big"):
-		return stack.StatesBig, true
-	}
-	for i, n := range stateNames {
-		if eq(name, n) {
-			return 1 << i, true
-		}
-	}
-	return 0, false
-}
 
 // stateWord is one `state X` or `exclude X` from the command line.
 type stateWord struct {
@@ -95,7 +47,7 @@ func scanStates(args []string) (stateWords, bool, []string, error) {
 		if len(args) < 2 {
 			return nil, false, nil, &plainError{`Command line is not complete. Try option "help"`, 255}
 		}
-		set, ok := scanState(args[1])
+		set, ok := filter.ScanState(args[1])
 		if !ok {
 			return nil, false, nil, &plainError{"ss: wrong state name: " + args[1], 255}
 		}

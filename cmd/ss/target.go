@@ -33,5 +33,5 @@ func newKernelTarget(netns string) (Target, error) {
 	return &kernelTarget{Kernel: k, names: names, resolver: &nsResolver{names: names}}, nil
 }
 
-func (t *kernelTarget) Names() report.Names        { return t.names }
+func (t *kernelTarget) Names() report.Names       { return t.names }
 func (t *kernelTarget) Resolver() filter.Resolver { return t.resolver }

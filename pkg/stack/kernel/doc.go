@@ -1,0 +1,22 @@
+// Package kernel is the host Linux kernel behind stack.Stack: the sockets
+// of the current or a named network namespace, as ss 6.1 sees them.
+//
+// Sockets are listed over NETLINK_SOCK_DIAG with the requests ss sends:
+// inet_diag for tcp, udp, raw and mptcp (AF_INET, then AF_INET6),
+// unix_diag, packet_diag and netlink_diag, asking for the extensions the
+// query's Want names and attaching the filter's inet_diag bytecode when it
+// has one. Replies are decoded in place, a socket at a time, into one
+// reused stack.Socket; a table the kernel cannot dump falls back to
+// /proc/net where ss's does (raw_diag is often missing).
+//
+// DestroySocket is ss -K (SOCK_DESTROY), SocketEvents ss -E (the destroy
+// multicast groups) and SocketSummary ss -s (/proc/net/sockstat and snmp).
+// Processes, for ss -p, scans /proc.
+//
+// A Kernel with a NetNS does everything inside that namespace: Do runs a
+// function on an OS thread that joined it, and other packages use it to
+// resolve interface names or read /proc/thread-self/net files there.
+//
+// Everything but the message decoders is Linux-only; on other systems the
+// methods return an error wrapping stack.ErrNotSupported.
+package kernel

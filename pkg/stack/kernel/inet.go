@@ -1,0 +1,143 @@
+package kernel
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/stackbox/stackbox/pkg/stack"
+)
+
+// defaultProtocol is the IPPROTO_* of a table's sockets until the reply's
+// INET_DIAG_PROTOCOL says otherwise.
+func defaultProtocol(t stack.Table) uint8 {
+	switch t {
+	case stack.TableTCP, stack.TableMPTCP:
+		return ipprotoTCP
+	case stack.TableUDP:
+		return ipprotoUDP
+	case stack.TableRaw:
+		return ipprotoRaw
+	}
+	return 0
+}
+
+// tableOfProtocol is the table a destroy event's socket belongs to.
+func tableOfProtocol(p uint8) stack.Table {
+	switch p {
+	case ipprotoTCP:
+		return stack.TableTCP
+	case ipprotoUDP, 136: // IPPROTO_UDPLITE shares the UDP groups
+		return stack.TableUDP
+	}
+	return stack.TableRaw
+}
+
+// inetAddr reads an idiag_src/idiag_dst field.
+func inetAddr(family uint8, b []byte) netip.Addr {
+	switch family {
+	case afInet:
+		return netip.AddrFrom4([4]byte(b[:4]))
+	case afInet6:
+		return netip.AddrFrom16([16]byte(b[:16]))
+	}
+	return netip.Addr{}
+}
+
+// decodeInet decodes a struct inet_diag_msg and its attributes, a socket
+// of table t (TableNone: decide from INET_DIAG_PROTOCOL, for events).
+func (d *decoder) decodeInet(t stack.Table, b []byte) (*stack.Socket, error) {
+	if len(b) < inetDiagMsgLen {
+		return nil, fmt.Errorf("%w: inet_diag_msg of %d bytes", errShortMessage, len(b))
+	}
+	s := d.reset()
+	s.Family = b[0]
+	s.State = stack.State(b[1])
+	s.Timer = stack.Timer{Kind: b[2], Retrans: b[3], Expires: ne.Uint32(b[52:])}
+	s.Local.Port = uint16(b[4])<<8 | uint16(b[5])
+	s.Peer.Port = uint16(b[6])<<8 | uint16(b[7])
+	s.Local.Addr = inetAddr(s.Family, b[8:24])
+	s.Peer.Addr = inetAddr(s.Family, b[24:40])
+	s.Local.Ifindex = ne.Uint32(b[40:])
+	s.Cookie = cookie(b, 44)
+	s.RecvQ = ne.Uint32(b[56:])
+	s.SendQ = ne.Uint32(b[60:])
+	s.UID = ne.Uint32(b[64:])
+	s.Inode = ne.Uint32(b[68:])
+	s.Table = t
+	s.Protocol = defaultProtocol(t)
+
+	var info []byte
+	ad := newAttrDecoder(b[inetDiagMsgLen:])
+	for ad.Next() {
+		switch ad.Type() {
+		case inetDiagMeminfo:
+			s.Mem = d.decodeMem(ad.Bytes())
+		case inetDiagInfo:
+			info = ad.Bytes()
+		case inetDiagVegasinfo:
+			v := ad.Bytes()
+			d.vegas = stack.VegasInfo{Enabled: u32at(v, 0), RTTCount: u32at(v, 4), RTT: u32at(v, 8), MinRTT: u32at(v, 12)}
+			s.Vegas = &d.vegas
+		case inetDiagCong:
+			s.Cong = d.intern(cstring(ad.Bytes()))
+		case inetDiagTOS:
+			s.TOS, s.HasTOS = ad.Uint8(), true
+		case inetDiagTClass:
+			s.TClass, s.HasTClass = ad.Uint8(), true
+		case inetDiagSkmeminfo:
+			s.SkMem = d.decodeSkMem(ad.Bytes())
+		case inetDiagShutdown:
+			s.Shutdown, s.HasShutdown = ad.Uint8(), true
+		case inetDiagDCTCPInfo:
+			v := ad.Bytes()
+			d.dctcp = stack.DCTCPInfo{Enabled: u16at(v, 0), CEState: u16at(v, 2), Alpha: u32at(v, 4), ABEcn: u32at(v, 8), ABTot: u32at(v, 12)}
+			s.DCTCP = &d.dctcp
+		case inetDiagProtocol:
+			s.Protocol = ad.Uint8()
+		case inetDiagSkV6Only:
+			s.V6Only, s.HasV6Only = ad.Uint8() != 0, true
+		case inetDiagMark:
+			s.Mark, s.HasMark = ad.Uint32(), true
+		case inetDiagBBRInfo:
+			v := ad.Bytes()
+			d.bbr = stack.BBRInfo{BW: uint64(u32at(v, 0)) | uint64(u32at(v, 4))<<32, MinRTT: u32at(v, 8), PacingGain: u32at(v, 12), CwndGain: u32at(v, 16)}
+			s.BBR = &d.bbr
+		case inetDiagClassID:
+			s.ClassID, s.HasClass = ad.Uint32(), true
+		case inetDiagMD5Sig:
+			s.MD5Sig = true
+		case inetDiagULPInfo:
+			nad := newAttrDecoder(ad.Bytes())
+			for nad.Next() {
+				if nad.Type() == inetULPInfoName {
+					s.ULP = d.intern(cstring(nad.Bytes()))
+				}
+			}
+			if err := nad.Err(); err != nil {
+				return nil, fmt.Errorf("INET_DIAG_ULP_INFO: %w", err)
+			}
+		case inetDiagCgroupID:
+			s.CgroupID = ad.Uint64()
+		case inetDiagSockopt:
+			v := ad.Bytes()
+			s.SockOpt, s.HasSockOpt = uint16(u8at(v, 0))|uint16(u8at(v, 1))<<8, true
+		}
+	}
+	if err := ad.Err(); err != nil {
+		return nil, fmt.Errorf("inet_diag_msg: %w", err)
+	}
+	if s.Table == stack.TableNone {
+		s.Table = tableOfProtocol(s.Protocol)
+	}
+	if info != nil {
+		switch s.Table {
+		case stack.TableTCP:
+			decodeTCPInfo(info, &d.tcp)
+			s.TCP = &d.tcp
+		case stack.TableMPTCP:
+			decodeMPTCPInfo(info, &d.mptcp)
+			s.MPTCP = &d.mptcp
+		}
+	}
+	return s, nil
+}

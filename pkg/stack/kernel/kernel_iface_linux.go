@@ -1,0 +1,6 @@
+package kernel
+
+import "github.com/stackbox/stackbox/pkg/stack"
+
+// Kernel implements stack.Stack; Processes is in procs_linux.go.
+var _ stack.Stack = (*Kernel)(nil)
