@@ -4,9 +4,8 @@ import (
 	"github.com/stackbox/stackbox/pkg/stack"
 )
 
-// db is one of ss's socket tables, numbered as in ss 6.1. Some (dccp, sctp,
-// vsock, tipc, xdp) are accepted for compatibility and dump nothing: the
-// reference stack has none and the kernel module is rarely loaded.
+// db is one of ss's socket tables, numbered as in ss 6.1. Some (vsock,
+// tipc, xdp) are accepted for compatibility and dump nothing.
 type db int
 
 const (
@@ -228,6 +227,7 @@ func (f *selection) tables() stack.TableSet {
 		t stack.Table
 	}{
 		{dbTCP, stack.TableTCP}, {dbMPTCP, stack.TableMPTCP}, {dbUDP, stack.TableUDP},
+		{dbDCCP, stack.TableDCCP}, {dbSCTP, stack.TableSCTP},
 		{dbRaw, stack.TableRaw}, {dbUnixDgram, stack.TableUnixDgram},
 		{dbUnixStream, stack.TableUnixStream}, {dbUnixSeq, stack.TableUnixSeqpacket},
 		{dbPacketDgram, stack.TablePacketDgram}, {dbPacketRaw, stack.TablePacketRaw},

@@ -73,6 +73,11 @@ func run(opts *Options, f *flags) error {
 	if filt != nil {
 		q.Filter = filt
 	}
+	q.OnError = func(t stack.Table, err error) error {
+		// ss prints the kernel's refusal and goes on with the next table.
+		fmt.Fprintln(io.ErrOut, err)
+		return nil
+	}
 
 	out := bufio.NewWriterSize(io.Out, 64<<10)
 	defer out.Flush()

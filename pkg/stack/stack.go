@@ -39,6 +39,11 @@ type SocketQuery struct {
 	// Want says which optional parts the caller will print, so that a stack
 	// asks only for those.
 	Want Want
+	// OnError, when set, is told when the stack refuses to dump one table
+	// (a kernel without that protocol, say); if it returns nil the dump
+	// goes on with the next table, as ss does after printing the error.
+	// Unset, such an error ends the dump.
+	OnError func(t Table, err error) error
 }
 
 // Want says which optional socket parts to fetch.

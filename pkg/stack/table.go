@@ -6,7 +6,7 @@ import "strings"
 type Table uint8
 
 // The socket tables, numbered in the order ss 6.1 dumps them: netlink,
-// packet, unix, raw, udp, tcp, then mptcp. The packet tables are dumped
+// packet, unix, raw, udp, tcp, dccp, sctp, then mptcp. The packet tables are dumped
 // together, and so are the unix ones, in the kernel's order.
 const (
 	TableNone Table = iota
@@ -19,6 +19,8 @@ const (
 	TableRaw
 	TableUDP
 	TableTCP
+	TableDCCP
+	TableSCTP
 	TableMPTCP
 	tableCount
 )
@@ -27,7 +29,7 @@ const (
 var Tables = []Table{
 	TableNetlink, TablePacketRaw, TablePacketDgram,
 	TableUnixStream, TableUnixDgram, TableUnixSeqpacket,
-	TableRaw, TableUDP, TableTCP, TableMPTCP,
+	TableRaw, TableUDP, TableTCP, TableDCCP, TableSCTP, TableMPTCP,
 }
 
 var tableNetids = [tableCount]string{
@@ -41,6 +43,8 @@ var tableNetids = [tableCount]string{
 	TableRaw:           "raw",
 	TableUDP:           "udp",
 	TableTCP:           "tcp",
+	TableDCCP:          "dccp",
+	TableSCTP:          "sctp",
 	TableMPTCP:         "mptcp",
 }
 
@@ -64,7 +68,11 @@ func (t Table) IsPacket() bool { return t == TablePacketRaw || t == TablePacketD
 
 // IsInet reports whether t is an AF_INET/AF_INET6 table.
 func (t Table) IsInet() bool {
-	return t == TableTCP || t == TableUDP || t == TableRaw || t == TableMPTCP
+	switch t {
+	case TableTCP, TableUDP, TableRaw, TableDCCP, TableSCTP, TableMPTCP:
+		return true
+	}
+	return false
 }
 
 // TableSet is a set of tables.

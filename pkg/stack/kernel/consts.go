@@ -8,7 +8,11 @@ package kernel
 // checks those unix has.
 const (
 	sockDiagByFamily = 20 // SOCK_DIAG_BY_FAMILY
-	sockDestroy      = 21 // SOCK_DESTROY
+	tcpDiagGetSock   = 18 // TCPDIAG_GETSOCK, the legacy inet_diag request
+	dccpDiagGetSock  = 19 // DCCPDIAG_GETSOCK
+
+	legacyInetDiagReqLen = 60 // struct inet_diag_req
+	sockDestroy          = 21 // SOCK_DESTROY
 
 	// nlmsghdr flags and types.
 	nlmFRequest = 0x1
@@ -41,6 +45,8 @@ const (
 	ipprotoUDP   = 17
 	ipprotoRaw   = 255
 	ipprotoMPTCP = 262
+	ipprotoDCCP  = 33
+	ipprotoSCTP  = 132
 
 	sockStream    = 1
 	sockDgram     = 2

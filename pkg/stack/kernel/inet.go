@@ -17,6 +17,10 @@ func defaultProtocol(t stack.Table) uint8 {
 		return ipprotoUDP
 	case stack.TableRaw:
 		return ipprotoRaw
+	case stack.TableDCCP:
+		return ipprotoDCCP
+	case stack.TableSCTP:
+		return ipprotoSCTP
 	}
 	return 0
 }

@@ -110,6 +110,20 @@ func inetRequest(family uint8, protocol int, ext uint8, states stack.StateSet, b
 	return b
 }
 
+// legacyInetRequest is the pre-sock_diag inet_diag request (struct
+// inet_diag_req under TCPDIAG_GETSOCK or DCCPDIAG_GETSOCK), which ss falls
+// back to when the kernel knows no sock_diag handler for tcp or dccp.
+func legacyInetRequest(msgType uint16, states stack.StateSet) []byte {
+	total := nlmsgHdrLen + legacyInetDiagReqLen
+	b := make([]byte, 0, total)
+	b = appendHeader(b, total, msgType, nlmFRequest|nlmFDump, diagSeq)
+	b = append(b, afInet, 0, 0, 0) // family, src_len, dst_len, ext
+	b = appendSockID(b, inetSockID{})
+	b = ne.AppendUint32(b, uint32(states))
+	b = ne.AppendUint32(b, 0) // idiag_dbs
+	return b
+}
+
 // unixShow is the udiag_show mask ss asks for.
 func unixShow(w stack.Want) uint32 {
 	show := uint32(udiagShowName | udiagShowPeer | udiagShowRQLen)

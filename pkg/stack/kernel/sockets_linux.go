@@ -69,11 +69,16 @@ func (dd *dumper) run(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, t := range [...]stack.Table{stack.TableRaw, stack.TableUDP, stack.TableTCP, stack.TableMPTCP} {
+	for _, t := range [...]stack.Table{stack.TableRaw, stack.TableUDP, stack.TableTCP,
+		stack.TableDCCP, stack.TableSCTP, stack.TableMPTCP} {
 		if !q.Tables.Has(t) {
 			continue
 		}
-		if err := dd.dumpInet(ctx, t); err != nil {
+		err := dd.dumpInet(ctx, t)
+		if err != nil && q.OnError != nil && isDiagError(err) {
+			err = q.OnError(t, err)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -151,6 +156,10 @@ func inetProtocol(t stack.Table) int {
 		return ipprotoRaw
 	case stack.TableMPTCP:
 		return ipprotoMPTCP
+	case stack.TableDCCP:
+		return ipprotoDCCP
+	case stack.TableSCTP:
+		return ipprotoSCTP
 	}
 	return 0
 }
@@ -193,7 +202,12 @@ func (dd *dumper) dumpInet(ctx context.Context, t stack.Table) error {
 		// The kernel refused the dump. ss reads /proc/net instead for
 		// raw, udp and tcp (for this family and the ones after it),
 		// and says nothing unless the kernel's reason was unusual.
-		if t == stack.TableMPTCP {
+		if t == stack.TableDCCP && ignorable(err) {
+			// As ss: ask again with the old DCCPDIAG_GETSOCK request
+			// (AF_INET only), whose answer is final.
+			return dd.dumpLegacy(ctx, t, dccpDiagGetSock)
+		}
+		if t == stack.TableMPTCP || t == stack.TableDCCP || t == stack.TableSCTP {
 			if ignorable(err) {
 				return nil
 			}
@@ -202,6 +216,17 @@ func (dd *dumper) dumpInet(ctx context.Context, t stack.Table) error {
 		return dd.procFallback(t, fams[i:], err)
 	}
 	return nil
+}
+
+// dumpLegacy dumps table t with the pre-sock_diag request msgType.
+func (dd *dumper) dumpLegacy(ctx context.Context, t stack.Table, msgType uint16) error {
+	return dd.c.dump(ctx, legacyInetRequest(msgType, dd.q.States), func(typ uint16, b []byte) error {
+		s, err := dd.d.decodeInet(t, b)
+		if err != nil {
+			return err
+		}
+		return dd.emit(s)
+	})
 }
 
 func isDiagError(err error) bool {
