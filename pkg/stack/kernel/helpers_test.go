@@ -76,10 +76,14 @@ func cloneSocket(s *stack.Socket) stack.Socket {
 }
 
 // allTables is every table.
+// allTables is every table but dccp and sctp, which current kernels
+// rarely have (see TestDCCPLegacyRetry) and the recordings do not hold.
 func allTables() stack.TableSet {
 	var ts stack.TableSet
 	for _, t := range stack.Tables {
-		ts = ts.With(t)
+		if t != stack.TableDCCP && t != stack.TableSCTP {
+			ts = ts.With(t)
+		}
 	}
 	return ts
 }

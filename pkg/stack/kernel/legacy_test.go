@@ -1,7 +1,12 @@
 package kernel
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/stackbox/stackbox/pkg/stack"
@@ -33,5 +38,44 @@ func TestLegacyInetRequest(t *testing.T) {
 	}
 	if got := binary.NativeEndian.Uint32(b[16+4+48+4:]); got != 0 {
 		t.Errorf("idiag_dbs = %#x, want 0", got)
+	}
+}
+
+// TestDCCPLegacyRetry dumps the dccp table in a test namespace. A kernel
+// with DCCP answers (no sockets there); one without it has no sock_diag
+// handler, and the legacy DCCPDIAG_GETSOCK that ss retries with is refused
+// with EINVAL, which ss prints as "RTNETLINK answers: Invalid argument".
+// OnError must see that refusal and the dump must go on to tcp.
+func TestDCCPLegacyRetry(t *testing.T) {
+	k := testNS(t)
+	q := stack.SocketQuery{
+		Tables: stack.TableSet(0).With(stack.TableDCCP).With(stack.TableTCP),
+		States: stack.StatesAll,
+	}
+	var refused []error
+	q.OnError = func(tb stack.Table, err error) error {
+		if tb != stack.TableDCCP {
+			t.Errorf("OnError for table %v: %v", tb, err)
+		}
+		refused = append(refused, err)
+		return nil
+	}
+	err := k.Sockets(context.Background(), q, func(s *stack.Socket) error {
+		if s.Table == stack.TableDCCP {
+			t.Errorf("dccp socket in an empty namespace: %+v", s)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Sockets: %v", err)
+	}
+	if protos, err := os.ReadFile("/proc/net/protocols"); err != nil || bytes.Contains(protos, []byte("\nDCCP")) {
+		return // this kernel has DCCP (or cannot tell)
+	}
+	if len(refused) != 1 || !errors.Is(refused[0], syscall.EINVAL) {
+		t.Fatalf("refusals = %v, want one EINVAL", refused)
+	}
+	if got := refused[0].Error(); got != "RTNETLINK answers: Invalid argument" {
+		t.Errorf("error text %q, want ss's", got)
 	}
 }

