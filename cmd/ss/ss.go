@@ -25,7 +25,7 @@ type Options struct {
 	IO *cli.IO
 	// NewStack returns the stack to inspect: the host kernel in the named
 	// network namespace ("" for the current one).
-	NewStack func(netns string) (Target, error)
+	NewStack func(netns string, warn io.Writer) (Target, error)
 }
 
 // Target is the stack ss inspects plus what it needs to resolve names in
@@ -117,5 +117,3 @@ func complete(cmd *cobra.Command, args []string, toComplete string) ([]string, c
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
 }
-
-var _ = io.Discard

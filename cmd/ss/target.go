@@ -1,6 +1,8 @@
 package ss
 
 import (
+	"io"
+
 	report "github.com/stackbox/stackbox/pkg/report/ss"
 	"github.com/stackbox/stackbox/pkg/stack/filter"
 	"github.com/stackbox/stackbox/pkg/stack/kernel"
@@ -21,7 +23,7 @@ type nsResolver struct {
 
 func (r *nsResolver) InterfaceIndex(name string) uint32 { return r.names.InterfaceIndex(name) }
 
-func newKernelTarget(netns string) (Target, error) {
+func newKernelTarget(netns string, warn io.Writer) (Target, error) {
 	k := kernel.New(netns)
 	if netns != "" {
 		// Fail early, with ss's message, when the namespace is missing.
@@ -30,6 +32,7 @@ func newKernelTarget(netns string) (Target, error) {
 		}
 	}
 	names := k.Names()
+	names.Warn = warn
 	return &kernelTarget{Kernel: k, names: names, resolver: &nsResolver{names: names}}, nil
 }
 

@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -30,13 +32,14 @@ type Names struct {
 	procs map[int32]string
 	// ProcRoot replaces "/proc" when not empty.
 	ProcRoot string
-	// CgroupRoot is where the cgroup2 hierarchy is mounted.
-	CgroupRoot string
+	// Warn receives the messages ss prints on stderr while resolving
+	// (a missing cgroup2 mount); nil discards them.
+	Warn io.Writer
 }
 
 // Names returns a resolver for the kernel's namespace.
 func (k *Kernel) Names() *Names {
-	return &Names{k: k, CgroupRoot: "/sys/fs/cgroup"}
+	return &Names{k: k}
 }
 
 func (n *Names) loadInterfaces() {
@@ -113,30 +116,86 @@ func (n *Names) ProcessName(pid int32) string {
 }
 
 // CgroupPath returns the path of cgroup id under the cgroup2 mount (the
-// root is "/"), or "".
+// root is "/"), or "" after saying, as ss does, that there is no cgroup2
+// mount. Like ss -N, which remounts /sys in a mount namespace of its own,
+// a kernel with a NetNS does not see cgroup2 mounts under /sys.
+//
+// As ss 6.1 (lib/cg_map.c), the hierarchy is walked once; an id the walk
+// did not see is looked up again alone, which fails with a message on
+// stderr each time: one more for the walk itself when there is no mount.
 func (n *Names) CgroupPath(id uint64) string {
 	n.cgOnce.Do(func() {
-		n.cgs = make(map[uint64]string)
-		root := n.CgroupRoot
-		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return nil
-			}
-			st, ok := info.Sys().(*syscall.Stat_t)
-			if !ok {
-				return nil
-			}
-			rel := strings.TrimPrefix(path, root)
-			if rel == "" {
-				rel = "/"
-			}
-			n.cgs[st.Ino] = rel
-			return nil
-		})
+		n.loadCgroups()
+		if n.cgs == nil {
+			n.warn("Failed to find cgroup2 mount")
+		}
 	})
-	return n.cgs[id]
+	if path, ok := n.cgs[id]; ok {
+		return path
+	}
+	switch {
+	case id == 0:
+		n.warn("Invalid cgroup2 ID")
+	case n.cgs == nil:
+		n.warn("Failed to find cgroup2 mount")
+	default:
+		n.warn("Failed to open cgroup2 by ID")
+	}
+	return ""
+}
+
+func (n *Names) warn(msg string) {
+	if n.Warn != nil {
+		fmt.Fprintln(n.Warn, msg)
+	}
+}
+
+func (n *Names) loadCgroups() {
+	root := n.cgroup2Mount()
+	if root == "" {
+		return
+	}
+	n.cgs = make(map[uint64]string)
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			return nil
+		}
+		rel := strings.TrimPrefix(path, root)
+		if rel == "" {
+			rel = "/"
+		}
+		n.cgs[st.Ino] = rel
+		return nil
+	})
+}
+
+// cgroup2Mount finds where cgroup2 is mounted, from /proc/mounts.
+func (n *Names) cgroup2Mount() string {
+	root := n.ProcRoot
+	if root == "" {
+		root = "/proc"
+	}
+	b, err := os.ReadFile(root + "/mounts")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[2] != "cgroup2" {
+			continue
+		}
+		if n.k.NetNS != "" && (f[1] == "/sys" || strings.HasPrefix(f[1], "/sys/")) {
+			continue
+		}
+		return f[1]
+	}
+	return ""
 }

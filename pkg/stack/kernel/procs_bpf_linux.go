@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -338,17 +339,37 @@ func procsBPFLoad(l procsBPFLayout, log []byte) (int, error) {
 	return fd, nil
 }
 
-// procsBPFIter loads the program and returns an open iterator.
-func procsBPFIter() (int, error) {
-	raw, err := os.ReadFile(procsBTFPath)
+// procsKernelLayout reads the layout from the running kernel's BTF. It
+// maps the file (Linux 6.16+: some 30 times cheaper than reading its 5
+// MB), else reads it.
+func procsKernelLayout() (procsBPFLayout, error) {
+	f, err := os.Open(procsBTFPath)
 	if err != nil {
-		return -1, err
+		return procsBPFLayout{}, err
+	}
+	defer f.Close()
+	var raw []byte
+	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() < 1<<30 {
+		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE); err == nil {
+			defer unix.Munmap(m)
+			raw = m
+		}
+	}
+	if raw == nil {
+		if raw, err = io.ReadAll(f); err != nil {
+			return procsBPFLayout{}, err
+		}
 	}
 	b, err := procsParseBTF(raw)
 	if err != nil {
-		return -1, err
+		return procsBPFLayout{}, err
 	}
-	l, err := procsBPFLayoutOf(b)
+	return procsBPFLayoutOf(b)
+}
+
+// procsBPFIter loads the program and returns an open iterator.
+func procsBPFIter() (int, error) {
+	l, err := procsKernelLayout()
 	if err != nil {
 		return -1, err
 	}

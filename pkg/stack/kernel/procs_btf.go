@@ -163,6 +163,12 @@ func (b *procsBTF) name(off uint32) []byte {
 	return s
 }
 
+// nameIs reports whether the string at off is name.
+func (b *procsBTF) nameIs(off uint32, name string) bool {
+	end := uint64(off) + uint64(len(name))
+	return end < uint64(len(b.strs)) && b.strs[end] == 0 && string(b.strs[off:end]) == name
+}
+
 // findAll looks up, in one pass, the first type of each (kind, name) in
 // wants and returns their ids (0 for those missing). Struct and union
 // declarations without members (forward ones) are passed over.
@@ -179,9 +185,9 @@ func (b *procsBTF) findAll(wants []btfWant) []uint32 {
 		if kinds&(1<<k) == 0 || ((k == btfKindStruct || k == btfKindUnion) && btfVlen(info) == 0) {
 			continue
 		}
-		name := b.name(b.order.Uint32(b.types[off:]))
+		nameOff := b.order.Uint32(b.types[off:])
 		for w := range wants {
-			if ids[w] == 0 && wants[w].kind == k && string(name) == wants[w].name {
+			if ids[w] == 0 && wants[w].kind == k && b.nameIs(nameOff, wants[w].name) {
 				ids[w] = uint32(i + 1)
 				if left--; left == 0 {
 					return ids

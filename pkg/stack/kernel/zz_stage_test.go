@@ -2,8 +2,7 @@ package kernel
 
 import (
 	"context"
-	"os"
-	"runtime"
+		"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -24,11 +23,9 @@ func TestZZStages(t *testing.T) {
 	for range 9 {
 		var c [7]time.Duration
 		c[0] = zzCPU()
-		raw, _ := os.ReadFile(procsBTFPath)
 		c[1] = zzCPU()
-		b, _ := procsParseBTF(raw)
 		c[2] = zzCPU()
-		l, _ := procsBPFLayoutOf(b)
+		l, _ := procsKernelLayout()
 		c[3] = zzCPU()
 		prog, err := procsBPFLoad(l, nil)
 		if err != nil {
