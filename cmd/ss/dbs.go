@@ -195,7 +195,7 @@ func (f *selection) parseDB(s string) bool {
 }
 
 func (f *selection) setDefaultDBs() {
-	for _, d := range []db{dbUDP, dbDCCP, dbTCP, dbRaw, dbUnixStream, dbUnixDgram, dbUnixSeq,
+	for _, d := range []db{dbUDP, dbDCCP, dbTCP, dbMPTCP, dbRaw, dbUnixStream, dbUnixDgram, dbUnixSeq,
 		dbPacketRaw, dbPacketDgram, dbNetlink, dbSCTP, dbVsockStream, dbVsockDgram} {
 		f.setDB(d, true)
 	}

@@ -34,9 +34,10 @@ func dumpDiag(ctx context.Context, opts *Options, f *flags, sel *selection, t Ta
 		w = fp
 	}
 	q := stack.SocketQuery{
-		Tables:   stack.TableSet(0).With(stack.TableTCP),
-		Families: sel.inetFamilies(),
-		States:   sel.states,
+		Tables:    stack.TableSet(0).With(stack.TableTCP),
+		Families:  sel.inetFamilies(),
+		Preferred: uint8(sel.preferred),
+		States:    sel.states,
 	}
 	return rd.DumpRaw(ctx, q, w)
 }

@@ -59,9 +59,10 @@ func run(opts *Options, f *flags) error {
 		return err
 	}
 	q := stack.SocketQuery{
-		Tables:   sel.tables(),
-		Families: sel.inetFamilies(),
-		States:   sel.states,
+		Tables:    sel.tables(),
+		Families:  sel.inetFamilies(),
+		Preferred: uint8(sel.preferred),
+		States:    sel.states,
 		Want: stack.Want{
 			Mem:      f.memory,
 			TCPInfo:  f.tcpInfo,

@@ -29,6 +29,11 @@ type SocketQuery struct {
 	// Families restricts inet tables to AF_INET and/or AF_INET6 (a set of
 	// 1<<AF_* bits); zero means both.
 	Families uint32
+	// Preferred is ss's preferred family: the last of -4, -6, -f, ...
+	// given. With AF_INET or AF_INET6, ss's sock_diag dumps ask for that
+	// family alone, whatever Families holds (its /proc fallback reads
+	// Families).
+	Preferred uint8
 	// States selects socket states (for every table: ss applies one state
 	// set to all the tables it dumps).
 	States StateSet

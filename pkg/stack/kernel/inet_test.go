@@ -217,8 +217,12 @@ func TestDecodePacket(t *testing.T) {
 	if s, _ := d.decodePacket(allTables(), plain); s.Packet.Filter != nil || s.Packet.HasFilter || s.Table != stack.TablePacketDgram {
 		t.Errorf("got %+v", s.Packet)
 	}
-	if s, err := d.decodePacket(stack.TableSet(0).With(stack.TablePacketRaw), plain); s != nil || err != nil {
-		t.Errorf("a dgram socket when only raw ones are wanted: %v %v", s, err)
+	// ss shows both packet types when either table is asked for.
+	if s, err := d.decodePacket(stack.TableSet(0).With(stack.TablePacketRaw), plain); s == nil || err != nil || s.Table != stack.TablePacketDgram {
+		t.Errorf("no dgram socket when raw ones are wanted: %v %v", s, err)
+	}
+	if s, err := d.decodePacket(stack.TableSet(0).With(stack.TableTCP), plain); s != nil || err != nil {
+		t.Errorf("a packet socket when no packet table is wanted: %v %v", s, err)
 	}
 }
 

@@ -31,7 +31,9 @@ func (d *decoder) decodePacket(want stack.TableSet, b []byte) (*stack.Socket, er
 		return nil, fmt.Errorf("%w: packet_diag_msg of %d bytes", errShortMessage, len(b))
 	}
 	t := packetTable(b[1])
-	if !want.Has(t) {
+	// ss shows packet sockets of both types when either table is asked
+	// for.
+	if !want.Has(stack.TablePacketRaw) && !want.Has(stack.TablePacketDgram) {
 		return nil, nil
 	}
 	s := d.reset()

@@ -145,6 +145,20 @@ func families(q stack.SocketQuery) []uint8 {
 	return out
 }
 
+// dumpFamilies lists the families ss asks sock_diag for: its preferred
+// family alone when that is AF_INET or AF_INET6, else AF_INET then
+// AF_INET6; those outside q.Families are dropped (ss drops their replies).
+func dumpFamilies(q stack.SocketQuery) []uint8 {
+	var out []uint8
+	for _, fam := range families(q) {
+		if (q.Preferred == afInet || q.Preferred == afInet6) && fam != q.Preferred {
+			continue
+		}
+		out = append(out, fam)
+	}
+	return out
+}
+
 // inetProtocol is the protocol a table is dumped with.
 func inetProtocol(t stack.Table) int {
 	switch t {
@@ -172,7 +186,7 @@ func (dd *dumper) dumpInet(ctx context.Context, t stack.Table) error {
 	if q.Filter != nil {
 		bcf, _ = q.Filter.(stack.BytecodeFilter)
 	}
-	fams := families(q)
+	fams := dumpFamilies(q)
 	for i, fam := range fams {
 		var bc []byte
 		if bcf != nil {
@@ -213,7 +227,12 @@ func (dd *dumper) dumpInet(ctx context.Context, t stack.Table) error {
 			}
 			return err
 		}
-		return dd.procFallback(t, fams[i:], err)
+		if i == 0 {
+			fams = families(q)
+		} else {
+			fams = fams[i:]
+		}
+		return dd.procFallback(t, fams, err)
 	}
 	return nil
 }

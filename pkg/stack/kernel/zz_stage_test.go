@@ -2,7 +2,7 @@ package kernel
 
 import (
 	"context"
-		"runtime"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
