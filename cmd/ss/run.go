@@ -66,7 +66,8 @@ func run(opts *Options, f *flags) error {
 		Want: stack.Want{
 			Mem:      f.memory,
 			TCPInfo:  f.tcpInfo,
-			Details:  f.details || f.tos || f.cgroup,
+			Details:  f.details || f.cgroup,
+			TOS:      f.tos,
 			Packet:   true,
 			UnixPeer: true,
 		},

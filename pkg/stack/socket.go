@@ -60,16 +60,19 @@ type Socket struct {
 	V6Only      bool
 	HasV6Only   bool
 
-	Mem    *MemInfo   // INET_DIAG_MEMINFO (ss -m without skmem)
-	SkMem  *SkMemInfo // INET_DIAG_SKMEMINFO / UNIX_DIAG_MEMINFO
-	TCP    *TCPInfo   // INET_DIAG_INFO for TCP
-	Cong   string     // congestion control algorithm name
-	Vegas  *VegasInfo
-	DCTCP  *DCTCPInfo
-	BBR    *BBRInfo
-	ULP    string // upper layer protocol name (tls, mptcp)
-	MD5Sig bool
-	MPTCP  *MPTCPInfo
+	Mem   *MemInfo   // INET_DIAG_MEMINFO (ss -m without skmem)
+	SkMem *SkMemInfo // INET_DIAG_SKMEMINFO / UNIX_DIAG_MEMINFO
+	TCP   *TCPInfo   // INET_DIAG_INFO for TCP
+	Cong  string     // congestion control algorithm name
+	Vegas *VegasInfo
+	DCTCP *DCTCPInfo
+	BBR   *BBRInfo
+	ULP   string // upper layer protocol name (tls, mptcp)
+	// Subflow is an MPTCP subflow's state (INET_ULP_INFO_MPTCP), for a TCP
+	// socket whose ULP is mptcp.
+	Subflow *MPTCPSubflow
+	MD5Sig  bool
+	MPTCP   *MPTCPInfo
 
 	// Unix specific.
 	UnixPending []uint32 // inodes of sockets waiting in accept (UNIX_DIAG_ICONS)
@@ -158,6 +161,38 @@ type MPTCPInfo struct {
 	LocalAddrMaxUsed                                                uint8
 	CsumEnabled                                                     uint8
 }
+
+// MPTCPSubflow is the kernel's MPTCP_SUBFLOW_ATTR_* set for one TCP
+// subflow. Has records which attributes were present, one bit per
+// attribute number.
+type MPTCPSubflow struct {
+	Has                uint32
+	TokenRem, TokenLoc uint32
+	RelWriteSeq        uint64
+	MapSeq             uint64
+	MapSfSeq           uint32
+	SSNOffset          uint32
+	MapDataLen         uint32
+	Flags              uint32
+	IDRem, IDLoc       uint8
+}
+
+// The MPTCP_SUBFLOW_ATTR_* numbers, as bits of MPTCPSubflow.Has.
+const (
+	SubflowTokenRem    = 1
+	SubflowTokenLoc    = 2
+	SubflowRelWriteSeq = 3
+	SubflowMapSeq      = 4
+	SubflowMapSfSeq    = 5
+	SubflowSSNOffset   = 6
+	SubflowMapDataLen  = 7
+	SubflowFlags       = 8
+	SubflowIDRem       = 9
+	SubflowIDLoc       = 10
+)
+
+// Present reports whether attribute attr (a Subflow* constant) was sent.
+func (f *MPTCPSubflow) Present(attr int) bool { return f.Has&(1<<attr) != 0 }
 
 // PacketInfo holds AF_PACKET details (packet_diag).
 type PacketInfo struct {

@@ -408,6 +408,32 @@ func (w *Writer) jsonInfo(j *jw, s *stack.Socket) {
 	if s.ULP != "" {
 		j.str("ulp", s.ULP)
 	}
+	if f := s.Subflow; f != nil {
+		j.open("subflow")
+		if f.Present(stack.SubflowFlags) {
+			j.str("flags", string(subflowFlags(nil, f.Flags)))
+		}
+		if f.Present(stack.SubflowTokenRem) && f.Present(stack.SubflowTokenLoc) &&
+			f.Present(stack.SubflowIDRem) && f.Present(stack.SubflowIDLoc) {
+			j.u("token_rem", uint64(f.TokenRem))
+			j.u("id_rem", uint64(f.IDRem))
+			j.u("token_loc", uint64(f.TokenLoc))
+			j.u("id_loc", uint64(f.IDLoc))
+		}
+		if f.Present(stack.SubflowMapSeq) {
+			j.u("map_seq", f.MapSeq)
+		}
+		if f.Present(stack.SubflowMapSfSeq) {
+			j.u("map_sfseq", uint64(f.MapSfSeq))
+		}
+		if f.Present(stack.SubflowSSNOffset) {
+			j.u("ssn_offset", uint64(f.SSNOffset))
+		}
+		if f.Present(stack.SubflowMapDataLen) {
+			j.u("map_datalen", uint64(f.MapDataLen))
+		}
+		j.close()
+	}
 	if m := s.MPTCP; m != nil && s.Table == stack.TableMPTCP {
 		j.open("mptcp")
 		j.u("subflows", uint64(m.Subflows))

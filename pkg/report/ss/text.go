@@ -118,6 +118,9 @@ func (w *Writer) inet(s *stack.Socket) {
 				if s.ULP != "" {
 					b = append(append(b, " tcp-ulp-"...), s.ULP...)
 				}
+				if s.Subflow != nil {
+					b = appendSubflow(b, s.Subflow)
+				}
 			}
 		}
 		w.end(b, st)

@@ -82,7 +82,8 @@ const (
 	inetDiagCgroupID  = 21
 	inetDiagSockopt   = 22
 
-	inetULPInfoName = 1
+	inetULPInfoName  = 1
+	inetULPInfoMPTCP = 3
 )
 
 // unix_diag (UDIAG_SHOW_* request bits, UNIX_DIAG_* attributes).

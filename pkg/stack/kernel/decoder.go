@@ -18,6 +18,7 @@ type decoder struct {
 	dctcp   stack.DCTCPInfo
 	bbr     stack.BBRInfo
 	mptcp   stack.MPTCPInfo
+	subflow stack.MPTCPSubflow
 	rqlen   [2]uint32
 	vfs     stack.UnixVFS
 	pending []uint32

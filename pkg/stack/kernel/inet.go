@@ -113,8 +113,14 @@ func (d *decoder) decodeInet(t stack.Table, b []byte) (*stack.Socket, error) {
 		case inetDiagULPInfo:
 			nad := newAttrDecoder(ad.Bytes())
 			for nad.Next() {
-				if nad.Type() == inetULPInfoName {
+				switch nad.Type() {
+				case inetULPInfoName:
 					s.ULP = d.intern(cstring(nad.Bytes()))
+				case inetULPInfoMPTCP:
+					if err := decodeSubflow(nad.Bytes(), &d.subflow); err != nil {
+						return nil, err
+					}
+					s.Subflow = &d.subflow
 				}
 			}
 			if err := nad.Err(); err != nil {
@@ -144,4 +150,42 @@ func (d *decoder) decodeInet(t stack.Table, b []byte) (*stack.Socket, error) {
 		}
 	}
 	return s, nil
+}
+
+// decodeSubflow decodes the nested MPTCP_SUBFLOW_ATTR_* attributes.
+func decodeSubflow(b []byte, f *stack.MPTCPSubflow) error {
+	*f = stack.MPTCPSubflow{}
+	ad := newAttrDecoder(b)
+	for ad.Next() {
+		t := int(ad.Type())
+		switch t {
+		case stack.SubflowTokenRem:
+			f.TokenRem = ad.Uint32()
+		case stack.SubflowTokenLoc:
+			f.TokenLoc = ad.Uint32()
+		case stack.SubflowRelWriteSeq:
+			f.RelWriteSeq = ad.Uint64()
+		case stack.SubflowMapSeq:
+			f.MapSeq = ad.Uint64()
+		case stack.SubflowMapSfSeq:
+			f.MapSfSeq = ad.Uint32()
+		case stack.SubflowSSNOffset:
+			f.SSNOffset = ad.Uint32()
+		case stack.SubflowMapDataLen:
+			f.MapDataLen = ad.Uint32()
+		case stack.SubflowFlags:
+			f.Flags = ad.Uint32()
+		case stack.SubflowIDRem:
+			f.IDRem = ad.Uint8()
+		case stack.SubflowIDLoc:
+			f.IDLoc = ad.Uint8()
+		default:
+			continue
+		}
+		f.Has |= 1 << t
+	}
+	if err := ad.Err(); err != nil {
+		return fmt.Errorf("INET_ULP_INFO_MPTCP: %w", err)
+	}
+	return nil
 }

@@ -81,7 +81,9 @@ func (n *Names) HostName(addr netip.Addr) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var name string
-	if names, err := net.DefaultResolver.LookupAddr(ctx, addr.String()); err == nil && len(names) > 0 {
+	// Like glibc's gethostbyaddr, a v4-mapped address is looked up as the
+	// IPv4 address it holds.
+	if names, err := net.DefaultResolver.LookupAddr(ctx, addr.Unmap().String()); err == nil && len(names) > 0 {
 		name = strings.TrimSuffix(names[0], ".")
 	}
 	n.hosts[addr] = name

@@ -42,9 +42,6 @@ import (
 // "proc" for the /proc one only.
 const procsScanEnv = "STACKBOX_PROCSCAN"
 
-// procsForceProc turns the BPF scan off, for tests.
-var procsForceProc bool
-
 const (
 	procsBTFPath      = "/sys/kernel/btf/vmlinux"
 	procsInitPidNsIno = 0xeffffffc     // PROC_PID_INIT_INO: the initial pid namespace
@@ -55,17 +52,23 @@ const (
 	sIFMT, sIFSOCK    = 0o170000, 0o140000
 )
 
-// procsBPFUsable reports whether the BPF scan would see what the /proc
-// scan of rootFD sees (see above).
-func procsBPFUsable(rootFD int) bool {
-	if procsForceProc || os.Getenv(procsScanEnv) == "proc" || !procsIsOwnProc(rootFD) {
-		return false
+// procsBPFUsable says why the BPF scan would not see what the /proc scan
+// of rootFD sees (see above), or nil when it would.
+func procsBPFUsable(rootFD int) error {
+	if os.Getenv(procsScanEnv) == "proc" {
+		return errors.New(procsScanEnv + "=proc")
+	}
+	if !procsIsOwnProc(rootFD) {
+		return errors.New("not the procfs of our pid namespace")
 	}
 	var st unix.Stat_t
-	if unix.Fstatat(rootFD, "self/ns/pid", &st, 0) != nil || st.Ino != procsInitPidNsIno {
-		return false
+	if err := unix.Fstatat(rootFD, "self/ns/pid", &st, 0); err != nil || st.Ino != procsInitPidNsIno {
+		return errors.New("not in the initial pid namespace")
 	}
-	return procsHaveCap(unix.CAP_SYS_PTRACE)
+	if !procsHaveCap(unix.CAP_SYS_PTRACE) {
+		return errors.New("no CAP_SYS_PTRACE")
+	}
+	return nil
 }
 
 // procsHaveCap reports whether capability c is in our effective set.

@@ -234,10 +234,15 @@ type btfField struct {
 // into anonymous struct and union members as C does. It fails for
 // bitfields and members that do not start on a byte.
 func (b *procsBTF) member(id uint32, name string) (btfField, bool) {
-	return b.memberDepth(id, name, 0, 0)
+	budget := btfMaxMembers
+	return b.memberDepth(id, name, 0, 0, &budget)
 }
 
-func (b *procsBTF) memberDepth(id uint32, name string, base uint32, depth int) (btfField, bool) {
+// btfMaxMembers bounds the members one lookup visits, nested ones
+// included: a malformed blob could nest a struct in itself many times.
+const btfMaxMembers = 1 << 16
+
+func (b *procsBTF) memberDepth(id uint32, name string, base uint32, depth int, budget *int) (btfField, bool) {
 	if depth > btfMaxDepth {
 		return btfField{}, false
 	}
@@ -247,12 +252,15 @@ func (b *procsBTF) memberDepth(id uint32, name string, base uint32, depth int) (
 	}
 	bitfields := t.info>>31 != 0
 	for i := range t.vlen() {
+		if *budget--; *budget < 0 {
+			return btfField{}, false
+		}
 		m := t.extra[12*i : 12*i+12]
 		mName, mType, mOff := b.order.Uint32(m), b.order.Uint32(m[4:]), b.order.Uint32(m[8:])
 		bitOff := mOff
 		if bitfields {
 			if mOff>>24 != 0 { // a bitfield
-				if nm := b.name(mName); string(nm) == name {
+				if b.nameIs(mName, name) {
 					return btfField{}, false
 				}
 				continue
@@ -264,12 +272,12 @@ func (b *procsBTF) memberDepth(id uint32, name string, base uint32, depth int) (
 		}
 		off := base + bitOff/8
 		if mName == 0 {
-			if f, ok := b.memberDepth(mType, name, off, depth+1); ok {
+			if f, ok := b.memberDepth(mType, name, off, depth+1, budget); ok {
 				return f, true
 			}
 			continue
 		}
-		if string(b.name(mName)) != name {
+		if !b.nameIs(mName, name) {
 			continue
 		}
 		_, mt, ok := b.resolve(mType)

@@ -89,13 +89,33 @@ type procsChunkJob struct {
 	lo, hi int
 }
 
+// procsMode selects how procsLoad finds the sockets.
+type procsMode int
+
+const (
+	procsAuto procsMode = iota // the BPF iterator when it can stand for /proc
+	procsBPF                   // the BPF iterator or nothing (tests)
+	procsProc                  // the /proc scan
+)
+
 func procsLoad(ctx context.Context, root string, threads bool) (*ProcessTable, error) {
+	t, _, err := procsLoadMode(ctx, root, threads, procsAuto)
+	return t, err
+}
+
+// procsLoadMode is procsLoad with the choice of scan; it also says
+// whether the BPF iterator ran. In mode procsBPF, when the iterator cannot
+// stand for /proc or fails, it returns that error.
+func procsLoadMode(ctx context.Context, root string, threads bool, mode procsMode) (*ProcessTable, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	rootFD, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return &ProcessTable{}, nil // ss prints no users then
+		if mode == procsBPF {
+			return nil, false, err
+		}
+		return &ProcessTable{}, false, nil // ss prints no users then
 	}
 	defer unix.Close(rootFD)
 
@@ -107,17 +127,23 @@ func procsLoad(ctx context.Context, root string, threads bool) (*ProcessTable, e
 	for i := range s.scratch {
 		s.scratch[i] = &procsScratch{}
 	}
-	// The BPF scan when it can stand for the /proc one, else the latter.
+
 	var procs [][]procsTask
-	scanned := false
-	if procsBPFUsable(rootFD) {
-		procs, err = s.loadBPF()
-		if err != nil && ctx.Err() != nil {
-			return nil, ctx.Err()
+	usedBPF := false
+	if mode != procsProc {
+		if err := procsBPFUsable(rootFD); err != nil {
+			if mode == procsBPF {
+				return nil, false, err
+			}
+		} else {
+			procs, err = s.loadBPF()
+			if err != nil && (mode == procsBPF || ctx.Err() != nil) {
+				return nil, false, errors.Join(ctx.Err(), err)
+			}
+			usedBPF = err == nil
 		}
-		scanned = err == nil
 	}
-	if !scanned {
+	if !usedBPF {
 		procs = s.loadProc()
 	}
 
@@ -136,9 +162,9 @@ func procsLoad(ctx context.Context, root string, threads bool) (*ProcessTable, e
 		t.name = s.readComm(t.tid)
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return procsBuildTable(procs, threads), nil
+	return procsBuildTable(procs, threads), usedBPF, nil
 }
 
 // loadProc scans procRoot: every numeric directory is a process, every

@@ -302,6 +302,9 @@ func TestProcsHelperProcess(t *testing.T) {
 // "PORT INODE" when everything is in place.
 func procsHelper(mode string) error {
 	setComm := func(path, name string) error { return os.WriteFile(path, []byte(name), 0) }
+	if mode == "edge" {
+		return procsEdgeHelper(os.Getenv("STACKBOX_PROCS_DIR"))
+	}
 	if mode == "holder" {
 		// Descriptors 3 and 4 are the listener.
 		if err := setComm("/proc/self/comm", "holder"); err != nil {
