@@ -234,11 +234,28 @@ func (f *selection) tables() stack.TableSet {
 		{dbNetlink, stack.TableNetlink},
 	}
 	for _, p := range pairs {
-		if f.dbs.has(p.d) {
+		if f.dbs.has(p.d) && f.families&tableFamilies(p.t) != 0 {
 			ts = ts.With(p.t)
 		}
 	}
 	return ts
+}
+
+// tableFamilies is the family mask a table's sockets belong to: ss skips a table
+// whose family is not selected (a filter address "unix:*" leaves only
+// AF_UNIX, say).
+func tableFamilies(t stack.Table) famMask {
+	switch {
+	case t.IsInet():
+		return inetFams
+	case t.IsUnix():
+		return fam(afUnix)
+	case t.IsPacket():
+		return fam(afPack)
+	case t == stack.TableNetlink:
+		return fam(afNL)
+	}
+	return 0
 }
 
 // inetFamilies returns the stack.SocketQuery Families bits.

@@ -33,7 +33,9 @@ func newKernelTarget(netns string, warn io.Writer) (Target, error) {
 	}
 	names := k.Names()
 	names.Warn = warn
-	return &kernelTarget{Kernel: k, names: names, resolver: &nsResolver{names: names}}, nil
+	r := &nsResolver{names: names}
+	r.SystemResolver.Cgroup2Mount = names.Cgroup2Mount
+	return &kernelTarget{Kernel: k, names: names, resolver: r}, nil
 }
 
 func (t *kernelTarget) Names() report.Names       { return t.names }

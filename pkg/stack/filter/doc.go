@@ -71,10 +71,10 @@
 //
 //   - A host name with several addresses matches any of them, in the kernel
 //     program too; ss's program tests the first address repeatedly.
-//   - "cgroup = PATH" reads PATH inside the cgroup2 mount ("/" is the root
-//     cgroup); ss first tries PATH relative to its working directory. ss's
-//     probe for kernel support of cgroup filters (kernels before 5.9) is
-//     not made.
+//   - ss's probe for kernel support of cgroup filters (kernels before 5.9)
+//     is not made. "cgroup = PATH" is looked up as ss does: PATH as it
+//     stands first (so "/" is the root directory, matching no socket),
+//     then inside the cgroup2 mount.
 //   - Host names are resolved by Go's resolver; ss's rpcinfo service names
 //     (ss -r) are not looked up.
 //   - "autobound" on inet sockets is tested on the port range only: the

@@ -52,6 +52,9 @@ type SystemResolver struct {
 	ProcRoot string
 	// Timeout bounds one host name lookup; zero means 30 seconds.
 	Timeout time.Duration
+	// Cgroup2Mount, when set, says where cgroup2 is mounted ("" for
+	// nowhere) instead of /proc/mounts.
+	Cgroup2Mount func() string
 }
 
 var _ Resolver = (*SystemResolver)(nil)
@@ -169,6 +172,12 @@ func (r *SystemResolver) EphemeralPorts() (lo, hi int) {
 // cgroup2Mount returns the mount point of the first cgroup2 file system in
 // the mounts file, as iproute2's find_cgroup2_mount does.
 func (r *SystemResolver) cgroup2Mount() (string, error) {
+	if r.Cgroup2Mount != nil {
+		if m := r.Cgroup2Mount(); m != "" {
+			return m, nil
+		}
+		return "", errors.New("Failed to find cgroup2 mount")
+	}
 	root := r.ProcRoot
 	if root == "" {
 		root = "/proc"

@@ -1,34 +1,47 @@
 package filter
 
 import (
+	"encoding/binary"
 	"errors"
-	"os"
 	"strings"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
-// CgroupID returns the id of a cgroup v2 directory: the inode number of
-// the directory under the cgroup2 mount (the kernel's cgroup id on 64-bit
-// systems). Unlike ss 6.1, which first tries the path relative to the
-// current directory, the path is always taken inside the cgroup2 mount,
-// and "/" is the root cgroup.
+// CgroupID returns the cgroup v2 id of path as ss 6.1 finds it: the file
+// handle of path itself (relative to the current directory) when it has
+// one of 8 bytes, else the handle of path inside the cgroup2 mount. Like
+// ss, "/" is therefore the root directory's handle, not the root cgroup.
 func (r *SystemResolver) CgroupID(path string) (uint64, error) {
+	if h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, path, 0); err == nil {
+		return handleID(h)
+	}
+	rel := strings.TrimLeft(path, "/")
+	if rel == "" {
+		return 0, errors.New("Invalid cgroup2 path")
+	}
 	mnt, err := r.cgroup2Mount()
 	if err != nil {
 		return 0, err
 	}
-	rel := strings.TrimLeft(path, "/")
-	full := mnt
-	if rel != "" {
-		full = mnt + "/" + rel
+	fd, err := unix.Open(mnt, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, errors.New("Failed to open cgroup2 mount")
 	}
-	fi, err := os.Stat(full)
+	defer unix.Close(fd)
+	h, _, err := unix.NameToHandleAt(fd, rel, 0)
 	if err != nil {
 		return 0, errors.New("Failed to get cgroup2 ID: " + errnoText(err))
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
+	return handleID(h)
+}
+
+// handleID is the cgroup id a file handle holds (cgroup2 handles are the
+// 8-byte id).
+func handleID(h unix.FileHandle) (uint64, error) {
+	b := h.Bytes()
+	if h.Size() != 8 || len(b) != 8 {
 		return 0, errors.New("Invalid size of cgroup2 ID")
 	}
-	return st.Ino, nil
+	return binary.NativeEndian.Uint64(b), nil
 }

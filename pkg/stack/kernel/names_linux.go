@@ -179,6 +179,10 @@ func (n *Names) loadCgroups() {
 	})
 }
 
+// Cgroup2Mount returns where cgroup2 is mounted, from /proc/mounts, or ""
+// (see CgroupPath for mounts under /sys).
+func (n *Names) Cgroup2Mount() string { return n.cgroup2Mount() }
+
 // cgroup2Mount finds where cgroup2 is mounted, from /proc/mounts.
 func (n *Names) cgroup2Mount() string {
 	root := n.ProcRoot

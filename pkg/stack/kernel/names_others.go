@@ -25,3 +25,6 @@ func (n *Names) ProcessName(pid int32) string { return "" }
 
 // CgroupPath returns "".
 func (n *Names) CgroupPath(id uint64) string { return "" }
+
+// Cgroup2Mount returns "".
+func (n *Names) Cgroup2Mount() string { return "" }

@@ -92,12 +92,12 @@ func procsParseBTF(b []byte) (*procsBTF, error) {
 			return nil, fmt.Errorf("%w: truncated type at %d", errBTF, off)
 		}
 		info := order.Uint32(t.types[off+4:])
-		n := btfTypeLen + btfExtraLen(info)
-		if n < 0 || n > len(t.types)-off {
+		extra := btfExtraLen(info)
+		if extra < 0 || btfTypeLen+extra > len(t.types)-off {
 			return nil, fmt.Errorf("%w: type %d (kind %d) at %d", errBTF, len(t.offs)+1, btfKind(info), off)
 		}
 		t.offs = append(t.offs, uint32(off))
-		off += n
+		off += btfTypeLen + extra
 	}
 	return t, nil
 }

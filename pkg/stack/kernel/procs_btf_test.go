@@ -86,7 +86,7 @@ func procsTestBTF() []byte {
 	sb := b.addStruct(btfKindStruct, "super_block", 128, false,
 		btfMember{"s_blocksize", u64, 0}, btfMember{"s_magic", u64, 96 * 8})
 	// struct inode, with a pointer to itself declared before it.
-	inodeID := b.n + 3
+	inodeID := b.n + 4 // after the three types below
 	inodePtr := b.add("", btfKindPtr, 0, false, inodeID)
 	sbPtr := b.add("", btfKindPtr, 0, false, sb)
 	inodeAnon := b.addStruct(btfKindUnion, "", 8, false, btfMember{"i_ino", u64, 0}, btfMember{"i_other", i32, 0})

@@ -37,6 +37,11 @@ var procsChunk = 2048
 // process's stat file. Processes that vanish during the scan, or whose
 // directories cannot be read, are skipped silently, and an unreadable
 // procRoot gives an empty table, as with ss. Only a done ctx is an error.
+//
+// With root's privileges on the host's own procfs it finds the same
+// descriptors, in the same order, with a BPF iterator instead, which
+// costs some 8 times less CPU (see procs_bpf_linux.go); setting
+// STACKBOX_PROCSCAN=proc in the environment keeps to /proc.
 func LoadProcesses(ctx context.Context, procRoot string) (*ProcessTable, error) {
 	return procsLoad(ctx, procRoot, false)
 }
