@@ -107,18 +107,21 @@ func newRenderer(w io.Writer, opts *Options, f *flags, sel *selection, t Target)
 	return report.NewWriter(w, ro)
 }
 
-// terminalWidth is $COLUMNS, else the terminal's width, when the output is
-// a terminal.
+// terminalWidth is the terminal's width when the output is a terminal, as
+// ss takes it; $COLUMNS stands in when the terminal cannot say.
 func terminalWidth(opts *Options) int {
 	if !opts.IO.OutIsTerminal {
 		return 0
+	}
+	if opts.IO.TerminalWidth > 0 {
+		return opts.IO.TerminalWidth
 	}
 	if c := opts.IO.Getenv("COLUMNS"); c != "" {
 		if n, err := strconv.Atoi(c); err == nil && n > 0 {
 			return n
 		}
 	}
-	return opts.IO.TerminalWidth
+	return 0
 }
 
 var _ stack.Filter = (*filter.Filter)(nil)

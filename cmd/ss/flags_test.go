@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stackbox/stackbox/pkg/cli"
 	"github.com/stackbox/stackbox/pkg/stack"
 	"github.com/stackbox/stackbox/pkg/stack/filter"
 )
@@ -135,5 +136,34 @@ func TestStateWordErrors(t *testing.T) {
 	}
 	if strings.Contains(usageText, "\t") {
 		t.Errorf("usage text holds a tab")
+	}
+}
+
+func TestTerminalWidth(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "COLUMNS" {
+				return v
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		tty     bool
+		size    int
+		columns string
+		want    int
+	}{
+		{false, 0, "100", 0}, // a pipe: no width, whatever $COLUMNS says
+		{true, 120, "60", 120},
+		{true, 0, "60", 60},
+		{true, 0, "x", 0},
+		{true, 0, "", 0},
+	}
+	for _, tt := range tests {
+		o := &Options{IO: &cli.IO{OutIsTerminal: tt.tty, TerminalWidth: tt.size, Getenv: env(tt.columns)}}
+		if got := terminalWidth(o); got != tt.want {
+			t.Errorf("tty %v size %d COLUMNS %q: %d, want %d", tt.tty, tt.size, tt.columns, got, tt.want)
+		}
 	}
 }
