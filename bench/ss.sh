@@ -191,7 +191,7 @@ for c in "${CASES[@]}"; do
 		elif [ ! -s "$WORK/$i.sb.txt" ]; then
 			same="stackbox printed nothing"
 		else
-			same="differs: $(diff "$WORK/$i.ss.txt" "$WORK/$i.sb.txt" | grep -c '^[<>]') lines"
+			same="differs: $({ diff "$WORK/$i.ss.txt" "$WORK/$i.sb.txt" || true; } | grep -c '^[<>]' || true) lines"
 		fi
 	fi
 	printf '%-42s %9s %9s %6s   %9s %9s %6s   %8s %8s   %s\n' "$c" \

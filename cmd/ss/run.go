@@ -1,7 +1,6 @@
 package ss
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -81,9 +80,8 @@ func run(opts *Options, f *flags) error {
 		return nil
 	}
 
-	out := bufio.NewWriterSize(io.Out, 64<<10)
-	defer out.Flush()
-	w := newRenderer(out, opts, f, &sel, target)
+	// The renderer buffers its output itself.
+	w := newRenderer(io.Out, opts, f, &sel, target)
 
 	if f.events {
 		ctx, cancel := signalContext()

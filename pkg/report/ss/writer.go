@@ -125,6 +125,11 @@ func NewWriter(w io.Writer, o Options) *Writer {
 		wr.db = netdb.Default()
 	}
 	wr.t.cols = defaultColumns()
+	if !o.JSON && !o.Events {
+		// Room for a whole batch, so that the arena never grows: untouched
+		// pages of a large allocation cost nothing.
+		wr.t.arena = make([]byte, 0, bufChunksMax*bufChunk+2*tokenMax)
+	}
 	wr.t.cols[colNetid].disabled = setSize(uint32(o.Tables)) <= 1 && !o.MoreTables
 	wr.t.cols[colState].disabled = setSize(uint32(o.States)) <= 1
 	wr.t.compact = !o.Terminal || o.Width <= 0
