@@ -166,15 +166,15 @@ func run(ss, netns string, rounds int, threads, verify, procOnly bool) error {
 	over := mp.cpu - mt.cpu
 	fmt.Printf("entries %d, socket inodes %d (all processes), %d rounds, medians:\n", tbl.Len(), tbl.Inodes(), rounds)
 	line := func(what string, m sample) {
-		fmt.Printf("  %-34s wall %8.1f ms  cpu %8.1f ms  (%.1fx less cpu than %s adds to ss)\n",
+		fmt.Printf("  %-36s wall %8.1f ms  cpu %8.1f ms  (%.1fx less cpu than %s adds to ss)\n",
 			what, m.wall.Seconds()*1e3, m.cpu.Seconds()*1e3, over.Seconds()/m.cpu.Seconds(), flag[len(flag)-1:])
 	}
 	if !procOnly {
 		line("kernel.Load (this process)", median(scan))
 	}
 	line("kernel.Load, "+scanEnv+"=proc", median(scanProc))
-	fmt.Printf("  %-34s wall %8.1f ms  cpu %8.1f ms  maxrss %d KiB\n", "ss -N "+netns+" "+flag, mp.wall.Seconds()*1e3, mp.cpu.Seconds()*1e3, mp.maxRSS)
-	fmt.Printf("  %-34s wall %8.1f ms  cpu %8.1f ms  maxrss %d KiB\n", "ss -N "+netns+" -tan", mt.wall.Seconds()*1e3, mt.cpu.Seconds()*1e3, mt.maxRSS)
+	fmt.Printf("  %-36s wall %8.1f ms  cpu %8.1f ms  maxrss %d KiB\n", "ss -N "+netns+" "+flag, mp.wall.Seconds()*1e3, mp.cpu.Seconds()*1e3, mp.maxRSS)
+	fmt.Printf("  %-36s wall %8.1f ms  cpu %8.1f ms  maxrss %d KiB\n", "ss -N "+netns+" -tan", mt.wall.Seconds()*1e3, mt.cpu.Seconds()*1e3, mt.maxRSS)
 	fmt.Printf("  what %s adds to ss: cpu %.1f ms, wall %.1f ms\n", flag[len(flag)-1:], over.Seconds()*1e3, (mp.wall-mt.wall).Seconds()*1e3)
 	if !verify {
 		return nil

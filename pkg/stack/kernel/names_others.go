@@ -2,11 +2,17 @@
 
 package kernel
 
-import "net/netip"
+import (
+	"io"
+	"net/netip"
+)
 
 // Names resolves the names ss prints for numbers; on this GOOS it resolves
 // none.
-type Names struct{}
+type Names struct {
+	// Warn receives messages for stderr; unused here.
+	Warn io.Writer
+}
 
 // Names returns a resolver that resolves nothing on this GOOS.
 func (k *Kernel) Names() *Names { return &Names{} }
