@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -194,7 +193,9 @@ func (ns *NS) destroy() {
 		}
 		for _, p := range pids {
 			if p != os.Getpid() {
-				_ = syscall.Kill(p, syscall.SIGKILL)
+				if proc, err := os.FindProcess(p); err == nil {
+					_ = proc.Kill()
+				}
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
