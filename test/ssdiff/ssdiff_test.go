@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package ssdiff compares stackbox's ss applet with iproute2's ss: both
 // run with the same arguments against the same network namespace (one
 // holding the socket mix of internal/sockmix) and must print the same
