@@ -15,6 +15,8 @@ type Kernel struct {
 	// namespace of the calling process. A name that starts with "/" is
 	// taken as the path of a namespace file (/proc/PID/ns/net).
 	NetNS string
+
+	ns nsState // the namespace thread (Linux)
 }
 
 // New returns the kernel seen from the network namespace netns ("" for

@@ -9,3 +9,6 @@ func (k *Kernel) Do(fn func() error) error {
 	}
 	return errNotLinux
 }
+
+// nsState is empty outside Linux.
+type nsState struct{}
