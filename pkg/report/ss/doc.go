@@ -23,9 +23,8 @@
 // (/etc/services, /etc/protocols). Ports in the local port range get no
 // service name, as in ss.
 //
-// Known differences from ss 6.1: the MD5 keys (md5keys:), the TLS and MPTCP
-// subflow details after tcp-ulp-NAME, SCTP, DCCP, vsock, TIPC and XDP
-// sockets, SELinux contexts (-Z, -z) and rpcinfo service names are not
+// Known differences from ss 6.1: the MD5 keys (md5keys:), the TLS details
+// after tcp-ulp-tls, vsock, TIPC and XDP sockets, SELinux contexts (-Z, -z) and rpcinfo service names are not
 // printed, for stack.Socket does not carry them; states past Closing print
 // as UNKNOWN (ss 6.1 reads past its table); TCP sockets read from
 // /proc/net/tcp print no -i details.
@@ -67,6 +66,9 @@
 //	wmem_alloc, sndbuf, fwd_alloc,
 //	wmem_queued, optmem, backlog,
 //	drops} or mem {rmem, wmem, fmem, tmem}
+//	subflow {flags, token_rem, id_rem, -i (MPTCP subflows)
+//	token_loc, id_loc, map_seq,
+//	map_sfseq, ssn_offset, map_datalen}
 //	cong, ulp, bbr {bw_bps,            -i
 //	min_rtt_ms, pacing_gain, cwnd_gain},
 //	dctcp {enabled, ce_state, alpha,
