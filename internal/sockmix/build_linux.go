@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -135,6 +136,22 @@ func (b *builder) bind(fd int, addr string, port int) {
 
 // sockOpt is applied to a socket before bind.
 type sockOpt func(b *builder, fd int)
+
+// withMD5Keys sets the TCP-MD5 keys of MD5Keys on a socket.
+func withMD5Keys(b *builder, fd int) {
+	for _, k := range MD5Keys {
+		sig := unix.TCPMD5Sig{Keylen: uint16(len(k.Key))}
+		copy(sig.Key[:], k.Key)
+		// A dual-stack socket takes IPv4 peers as v4-mapped addresses.
+		ip := netip.MustParseAddr(k.Peer).As16()
+		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(&sig.Addr))
+		sa.Family = unix.AF_INET6
+		sa.Addr = ip
+		if err := unix.SetsockoptTCPMD5Sig(fd, unix.IPPROTO_TCP, unix.TCP_MD5SIG, &sig); err != nil {
+			b.fail("TCP_MD5SIG", err)
+		}
+	}
+}
 
 func withMark(b *builder, fd int) { b.setInt(fd, unix.SOL_SOCKET, unix.SO_MARK, Mark, "SO_MARK") }
 
@@ -347,6 +364,7 @@ func (b *builder) tcpPart(cfg Config) {
 	b.listen(0, "127.0.0.2", PortDefer, 128, withDeferAccept(3600))
 	b.listen(0, "127.0.0.1", PortFull, 0)
 	b.listen(0, "127.0.0.1", PortUnaccepted, 128)
+	b.listen(0, "::", PortBGP, 128, withV6Only(0), withMD5Keys)
 	m.add("tcp", "listeners: 0.0.0.0:22 127.0.0.1:80 [::]:5432 v6only [::]:443 dual [::1]:8080 127.0.0.1:7 0.0.0.0%%lo:9 127.0.0.1:12345 127.0.0.1:61000 mark 127.0.0.2:2000 defer 127.0.0.1:3000 backlog0 127.0.0.1:4444")
 
 	c, s := b.pair(l80, "127.0.0.1", ClientSmallV4, "127.0.0.1", PortHTTP)

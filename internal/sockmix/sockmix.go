@@ -24,6 +24,7 @@ const (
 	PortSMTP       = 25    // extra-device address listener (smtp), when a device is given
 	PortMPTCP      = 8443  // 127.0.0.1:8443 MPTCP listener, when the kernel has MPTCP
 	PortUnaccepted = 4444  // 127.0.0.1:4444 listener holding one unaccepted connection
+	PortBGP        = 179   // 127.0.0.1:179 listener with TCP-MD5 keys (bgp), see MD5Keys
 )
 
 // Client ports of the TCP connections (each client binds its port).
@@ -59,6 +60,14 @@ const (
 
 // Mark is the SO_MARK value of the marked sockets.
 const Mark = 0x2a
+
+// MD5Keys are the TCP-MD5 keys of the PortBGP listener: peer address and
+// key. The keys hold a space, a comma, a backslash and a control byte, the
+// characters ss escapes.
+var MD5Keys = []struct{ Peer, Key string }{
+	{"127.0.0.2", "se,cr t\\\x01"},
+	{"::1", "k2"},
+}
 
 // Unix socket names, relative to the directory given to Build.
 const (

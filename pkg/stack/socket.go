@@ -72,7 +72,11 @@ type Socket struct {
 	// socket whose ULP is mptcp.
 	Subflow *MPTCPSubflow
 	MD5Sig  bool
-	MPTCP   *MPTCPInfo
+	// MD5Keys are the socket's TCP-MD5 keys (INET_DIAG_MD5SIG, root only).
+	MD5Keys []MD5Key
+	// TLS is the kernel TLS state of a socket whose ULP is tls.
+	TLS   *TLSInfo
+	MPTCP *MPTCPInfo
 
 	// Unix specific.
 	UnixPending []uint32 // inodes of sockets waiting in accept (UNIX_DIAG_ICONS)
@@ -161,6 +165,33 @@ type MPTCPInfo struct {
 	LocalAddrMaxUsed                                                uint8
 	CsumEnabled                                                     uint8
 }
+
+// MD5Key is one struct tcp_diag_md5sig.
+type MD5Key struct {
+	Addr      netip.Addr
+	PrefixLen uint8
+	Key       []byte
+}
+
+// TLSInfo is the kernel's TLS_INFO_* set. Has records which attributes
+// were present, one bit per attribute number (TLSVersion...).
+type TLSInfo struct {
+	Has                             uint32
+	Version, Cipher, TxConf, RxConf uint16
+}
+
+// The TLS_INFO_* attribute numbers, as bits of TLSInfo.Has.
+const (
+	TLSVersion = 1
+	TLSCipher  = 2
+	TLSTxConf  = 3
+	TLSRxConf  = 4
+	TLSZcRoTx  = 5 // a flag: zero-copy read-only transmit is on
+	TLSRxNoPad = 6 // a flag: the receiver expects no padding
+)
+
+// Present reports whether attribute attr (a TLS* constant) was sent.
+func (t *TLSInfo) Present(attr int) bool { return t.Has&(1<<attr) != 0 }
 
 // MPTCPSubflow is the kernel's MPTCP_SUBFLOW_ATTR_* set for one TCP
 // subflow. Has records which attributes were present, one bit per

@@ -408,6 +408,35 @@ func (w *Writer) jsonInfo(j *jw, s *stack.Socket) {
 	if s.ULP != "" {
 		j.str("ulp", s.ULP)
 	}
+	if len(s.MD5Keys) > 0 {
+		j.openArray("md5keys")
+		for _, k := range s.MD5Keys {
+			j.open("")
+			j.str("address", k.Addr.String())
+			j.u("prefix_len", uint64(k.PrefixLen))
+			j.str("key", string(k.Key))
+			j.close()
+		}
+		j.closeArray()
+	}
+	if t := s.TLS; t != nil {
+		j.open("tls")
+		if t.Present(stack.TLSVersion) {
+			j.u("version", uint64(t.Version))
+		}
+		if t.Present(stack.TLSCipher) {
+			j.u("cipher", uint64(t.Cipher))
+		}
+		if t.Present(stack.TLSRxConf) {
+			j.u("rxconf", uint64(t.RxConf))
+		}
+		if t.Present(stack.TLSTxConf) {
+			j.u("txconf", uint64(t.TxConf))
+		}
+		j.bool("zc_ro_tx", t.Present(stack.TLSZcRoTx))
+		j.bool("rx_no_pad", t.Present(stack.TLSRxNoPad))
+		j.close()
+	}
 	if f := s.Subflow; f != nil {
 		j.open("subflow")
 		if f.Present(stack.SubflowFlags) {

@@ -115,8 +115,14 @@ func (w *Writer) inet(s *stack.Socket) {
 				if s.TCP != nil {
 					b = w.appendTCPStats(b, s)
 				}
+				if len(s.MD5Keys) > 0 {
+					b = w.appendMD5Keys(b, s.MD5Keys)
+				}
 				if s.ULP != "" {
 					b = append(append(b, " tcp-ulp-"...), s.ULP...)
+				}
+				if s.TLS != nil {
+					b = appendTLS(b, s.TLS)
 				}
 				if s.Subflow != nil {
 					b = appendSubflow(b, s.Subflow)

@@ -73,6 +73,14 @@ func (ad *attrDecoder) Uint8() uint8 {
 	return ad.val[0]
 }
 
+// Uint16 reads the payload as a native-endian u16 (0 when shorter).
+func (ad *attrDecoder) Uint16() uint16 {
+	if len(ad.val) < 2 {
+		return 0
+	}
+	return ne.Uint16(ad.val)
+}
+
 // Uint32 reads the payload as a native-endian u32.
 func (ad *attrDecoder) Uint32() uint32 { return u32at(ad.val, 0) }
 

@@ -83,6 +83,7 @@ const (
 	inetDiagSockopt   = 22
 
 	inetULPInfoName  = 1
+	inetULPInfoTLS   = 2
 	inetULPInfoMPTCP = 3
 )
 

@@ -19,6 +19,8 @@ type decoder struct {
 	bbr     stack.BBRInfo
 	mptcp   stack.MPTCPInfo
 	subflow stack.MPTCPSubflow
+	tls     stack.TLSInfo
+	md5     []stack.MD5Key
 	rqlen   [2]uint32
 	vfs     stack.UnixVFS
 	pending []uint32

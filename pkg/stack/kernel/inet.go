@@ -110,12 +110,19 @@ func (d *decoder) decodeInet(t stack.Table, b []byte) (*stack.Socket, error) {
 			s.ClassID, s.HasClass = ad.Uint32(), true
 		case inetDiagMD5Sig:
 			s.MD5Sig = true
+			s.MD5Keys = decodeMD5Keys(ad.Bytes(), d.md5[:0])
+			d.md5 = s.MD5Keys
 		case inetDiagULPInfo:
 			nad := newAttrDecoder(ad.Bytes())
 			for nad.Next() {
 				switch nad.Type() {
 				case inetULPInfoName:
 					s.ULP = d.intern(cstring(nad.Bytes()))
+				case inetULPInfoTLS:
+					if err := decodeTLS(nad.Bytes(), &d.tls); err != nil {
+						return nil, err
+					}
+					s.TLS = &d.tls
 				case inetULPInfoMPTCP:
 					if err := decodeSubflow(nad.Bytes(), &d.subflow); err != nil {
 						return nil, err
@@ -186,6 +193,58 @@ func decodeSubflow(b []byte, f *stack.MPTCPSubflow) error {
 	}
 	if err := ad.Err(); err != nil {
 		return fmt.Errorf("INET_ULP_INFO_MPTCP: %w", err)
+	}
+	return nil
+}
+
+// md5SigLen is sizeof(struct tcp_diag_md5sig): family, prefix length,
+// key length (u16), a 16-byte address and an 80-byte key.
+const md5SigLen = 100
+
+// decodeMD5Keys decodes an array of struct tcp_diag_md5sig into keys,
+// reusing its storage. A short trailing entry is dropped.
+func decodeMD5Keys(b []byte, keys []stack.MD5Key) []stack.MD5Key {
+	for ; len(b) >= md5SigLen; b = b[md5SigLen:] {
+		k := stack.MD5Key{PrefixLen: b[1]}
+		n := int(ne.Uint16(b[2:]))
+		if n > 80 {
+			n = 80
+		}
+		k.Key = append([]byte(nil), b[20:20+n]...)
+		switch b[0] {
+		case afInet:
+			k.Addr = netip.AddrFrom4([4]byte(b[4:8]))
+		case afInet6:
+			k.Addr = netip.AddrFrom16([16]byte(b[4:20]))
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// decodeTLS decodes the nested TLS_INFO_* attributes.
+func decodeTLS(b []byte, t *stack.TLSInfo) error {
+	*t = stack.TLSInfo{}
+	ad := newAttrDecoder(b)
+	for ad.Next() {
+		n := int(ad.Type())
+		switch n {
+		case stack.TLSVersion:
+			t.Version = ad.Uint16()
+		case stack.TLSCipher:
+			t.Cipher = ad.Uint16()
+		case stack.TLSTxConf:
+			t.TxConf = ad.Uint16()
+		case stack.TLSRxConf:
+			t.RxConf = ad.Uint16()
+		case stack.TLSZcRoTx, stack.TLSRxNoPad:
+		default:
+			continue
+		}
+		t.Has |= 1 << n
+	}
+	if err := ad.Err(); err != nil {
+		return fmt.Errorf("INET_ULP_INFO_TLS: %w", err)
 	}
 	return nil
 }
