@@ -18,7 +18,7 @@ func printSummary(ctx context.Context, opts *Options, f *flags, t Target) error 
 	if err != nil {
 		return err
 	}
-	return report.WriteSummary(opts.IO.Out, sum, report.Options{})
+	return report.WriteSummary(opts.IO.Out, sum, report.Options{JSON: f.json})
 }
 
 // parseFilter parses the filter expression (and -F FILE) in the target's
