@@ -57,10 +57,17 @@ func TestDecodeInetAttributes(t *testing.T) {
 		ae.Uint32(inetDiagMark, 0x77)
 		ae.Bytes(inetDiagBBRInfo, u32s(2, 1, 30, 256, 512))
 		ae.Uint32(inetDiagClassID, 0x10001)
-		ae.Bytes(inetDiagMD5Sig, make([]byte, 100))
+		md5 := make([]byte, 100)
+		md5[0], md5[1], md5[2] = afInet, 24, 3 // 10.1.2.0/24, key "abc"
+		copy(md5[4:], []byte{10, 1, 2, 0})
+		copy(md5[20:], "abc")
+		ae.Bytes(inetDiagMD5Sig, md5)
 		ae.Nested(inetDiagULPInfo, func(nae *netlink.AttributeEncoder) error {
 			nae.String(inetULPInfoName, "tls")
-			nae.Nested(2, func(*netlink.AttributeEncoder) error { return nil })
+			nae.Nested(inetULPInfoTLS, func(tae *netlink.AttributeEncoder) error {
+				tae.Uint16(1, 0x0303) // TLS_INFO_VERSION
+				return nil
+			})
 			return nil
 		})
 		ae.Uint64(inetDiagCgroupID, 9876)
@@ -92,7 +99,9 @@ func TestDecodeInetAttributes(t *testing.T) {
 		DCTCP:   &stack.DCTCPInfo{Enabled: 1, CEState: 3, Alpha: 4, ABEcn: 5, ABTot: 6},
 		BBR:     &stack.BBRInfo{BW: 1<<32 | 2, MinRTT: 30, PacingGain: 256, CwndGain: 512},
 		ULP:     "tls",
+		TLS:     &stack.TLSInfo{Has: 1 << stack.TLSVersion, Version: 0x0303},
 		MD5Sig:  true,
+		MD5Keys: []stack.MD5Key{{Addr: netip.MustParseAddr("10.1.2.0"), PrefixLen: 24, Key: []byte("abc")}},
 		SockOpt: 0x0205, HasSockOpt: true,
 	}
 	if diff := cmp.Diff(want, *s, addrCmp); diff != "" {
