@@ -2,8 +2,10 @@ package ss
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/stackbox/stackbox/pkg/stack"
 )
@@ -113,17 +115,26 @@ func run(opts *Options, f *flags) error {
 		}
 		if f.kill {
 			if err := target.DestroySocket(ctx, s); err != nil {
-				return nil // ss prints only what it closed
+				if errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ENOENT) {
+					return nil // can't be closed, or already closed: not shown
+				}
+				// ss prints the refusal ("SOCK_DESTROY answers: ...") and
+				// stops the dump.
+				fmt.Fprintln(io.ErrOut, err)
+				return errKillStopped
 			}
 		}
 		return w.Socket(s)
 	}
-	if err := target.Sockets(ctx, q, emit); err != nil {
+	if err := target.Sockets(ctx, q, emit); err != nil && !errors.Is(err, errKillStopped) {
 		w.Flush()
 		return err
 	}
 	return w.Flush()
 }
+
+// errKillStopped ends a -K dump after a refusal ss would print.
+var errKillStopped = errors.New("ss: SOCK_DESTROY refused")
 
 // openFilterFile opens -F FILE ("-" is standard input) as ss does.
 func openFilterFile(name string) (*os.File, error) {
