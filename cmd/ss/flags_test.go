@@ -16,7 +16,7 @@ func sel(t *testing.T, args ...string) (selection, *flags) {
 	if err != nil {
 		t.Fatalf("parseFlags(%q): %v", args, err)
 	}
-	ws, _, _, err := scanStates(f.operands)
+	ws, _, err := scanStates(f.operands)
 	if err != nil {
 		t.Fatalf("scanStates(%q): %v", f.operands, err)
 	}
@@ -123,7 +123,7 @@ func TestStateWordErrors(t *testing.T) {
 		{[]string{"state"}, `Command line is not complete. Try option "help"`},
 		{[]string{"exclude"}, `Command line is not complete. Try option "help"`},
 	} {
-		_, _, _, err := scanStates(tt.args)
+		_, _, err := scanStates(tt.args)
 		var pe *plainError
 		if !errors.As(err, &pe) || pe.msg != tt.msg || pe.code != 255 {
 			t.Errorf("scanStates(%q) = %v, want %q", tt.args, err, tt.msg)

@@ -37,7 +37,7 @@ func run(opts *Options, f *flags) error {
 	}
 
 	// Leading state/exclude words, then the filter expression.
-	states, _, rest, err := scanStates(f.operands)
+	states, rest, err := scanStates(f.operands)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (ws stateWords) apply(filter stack.StateSet) stack.StateSet {
 }
 
 // scanStates takes the leading state/exclude words off args.
-func scanStates(args []string) (stateWords, bool, []string, error) {
+func scanStates(args []string) (stateWords, []string, error) {
 	var ws stateWords
 	for len(args) > 0 {
 		excl := false
@@ -42,17 +42,17 @@ func scanStates(args []string) (stateWords, bool, []string, error) {
 		case "exclude", "excl":
 			excl = true
 		default:
-			return ws, len(ws) > 0, args, nil
+			return ws, args, nil
 		}
 		if len(args) < 2 {
-			return nil, false, nil, &plainError{`Command line is not complete. Try option "help"`, 255}
+			return nil, nil, &plainError{`Command line is not complete. Try option "help"`, 255}
 		}
 		set, ok := filter.ScanState(args[1])
 		if !ok {
-			return nil, false, nil, &plainError{"ss: wrong state name: " + args[1], 255}
+			return nil, nil, &plainError{"ss: wrong state name: " + args[1], 255}
 		}
 		ws = append(ws, stateWord{exclude: excl, set: set})
 		args = args[2:]
 	}
-	return ws, len(ws) > 0, args, nil
+	return ws, args, nil
 }
