@@ -11,11 +11,12 @@ type Counter struct {
 }
 
 // Counters is a snapshot of a stack's protocol counters (the kernel's
-// SNMP and extended MIBs), in the order nstat lists them: /proc/net/snmp
-// (Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite), /proc/net/snmp6, /proc/net/netstat
-// (TcpExt, IpExt, MPTcpExt, ...), then /proc/net/sctp/snmp when present.
-// The constants nstat drops (Ip Forwarding and DefaultTTL, Tcp RtoAlgorithm,
-// RtoMin, RtoMax and MaxConn) are not included.
+// SNMP and extended MIBs), in the order nstat 6.1 lists them:
+// /proc/net/sctp/snmp when present (Sctp), /proc/net/snmp (Ip, Icmp,
+// IcmpMsg, Tcp, Udp, UdpLite), /proc/net/snmp6, then /proc/net/netstat
+// (TcpExt, IpExt, MPTcpExt, ...). The values nstat drops (Ip Forwarding and
+// DefaultTTL, Tcp RtoAlgorithm, RtoMin, RtoMax, MaxConn and CurrEstab) are
+// not included.
 type Counters struct {
 	List []Counter
 	// Warnings are problems that cost a part of the input, not the

@@ -18,6 +18,11 @@
 // (about a tenth of the cost); else, or when STACKBOX_PROCSCAN=proc, by
 // reading /proc/PID/fd as ss does. DumpRaw is ss -D.
 //
+// Counters (nstat) reads /proc/net/sctp/snmp, snmp, snmp6 and netstat in
+// nstat's order, and Softnet /proc/net/softnet_stat; the parsers are plain
+// functions over io.Reader (ParseCounters, ParseSoftnet) so that captured
+// files and the reference stack can use them.
+//
 // A Kernel with a NetNS does everything inside that namespace: Do runs a
 // function on an OS thread that joined it (one thread, kept while in use), and other packages use it to
 // resolve interface names or read /proc/thread-self/net files there.
