@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/stackbox/stackbox/cmd/nstat"
 	"github.com/stackbox/stackbox/cmd/ss"
 	"github.com/stackbox/stackbox/pkg/cli"
 )
@@ -14,6 +15,7 @@ import (
 // applets lists the applets in the order `stackbox` prints them.
 var applets = []cli.Applet{
 	{Name: "ss", Short: "investigate sockets", New: ss.NewCmd},
+	{Name: "nstat", Short: "network statistics counters", New: nstat.NewCmd},
 }
 
 func main() {

@@ -23,11 +23,13 @@ func TestDispatch(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{args: []string{"stackbox"}, wantOut: "Applets:\n  ss "},
+		{args: []string{"stackbox"}, wantOut: "Applets:\n  nstat  network statistics counters\n  ss     investigate sockets\n"},
 		{args: []string{"/usr/local/bin/stackbox", "--help"}, wantOut: "Applets:"},
-		{args: []string{"stackbox", "--list"}, wantOut: "ss\n"},
+		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\n"},
 		{args: []string{"stackbox", "ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"/sbin/ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
+		{args: []string{"stackbox", "nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},
+		{args: []string{"/usr/local/sbin/nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},
 		{args: []string{"ss", "--bogus"}, code: 255, wantErr: "ss: unrecognized option '--bogus'\nUsage: ss [ OPTIONS ]"},
 		{args: []string{"stackbox", "nosuch"}, code: 1, wantErr: `unknown applet "nosuch"`},
 		{args: []string{"stackbox", "completion", "bash"}, wantOut: "bash completion"},

@@ -1,0 +1,232 @@
+package nstat
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stackbox/stackbox/pkg/cli/getopt"
+	"github.com/stackbox/stackbox/pkg/nstat"
+)
+
+// nstatOptions are nstat 6.1's options: its getopt string
+// "h?vVzrnasd:t:jp" and its long options, in the order of its longopts
+// table (the order glibc lists ambiguous abbreviations in).
+var nstatOptions = []getopt.Option{
+	{Short: 'h', Long: "help"},
+	{Short: 'a', Long: "ignore"},
+	{Short: 'd', Long: "scan", Arg: getopt.RequiredArgument},
+	{Short: 'n', Long: "nooutput"},
+	{Short: 'j', Long: "json"},
+	{Short: 'r', Long: "reset"},
+	{Short: 's', Long: "noupdate"},
+	{Short: 'p', Long: "pretty"},
+	{Short: 't', Long: "interval", Arg: getopt.RequiredArgument},
+	{Short: 'V', Long: "version"},
+	{Short: 'z', Long: "zeros"},
+	{Short: '?'},
+	{Short: 'v'},
+}
+
+// flags holds nstat's parsed options.
+type flags struct {
+	zeros, reset, ignore bool // -z -r -a
+	noUpdate, noOutput   bool // -s -n
+	scanMS               int32
+	timeConst            int32 // -t, in seconds; 0 when not given
+	json, pretty         bool  // -j -p
+	jsonRates            bool  // --json (any long form): with rates
+	version, help        bool
+	netns                string // --netns NAME
+	prometheus, softnet  bool   // --prometheus --softnet
+	patterns             []string
+}
+
+// usageError is a bad command line: its message (if any), then the usage,
+// go to stderr, and nstat exits 255.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string {
+	if e.msg == "" {
+		return "usage"
+	}
+	return e.msg
+}
+
+// plainError is printed as is; nstat exits with code.
+type plainError struct {
+	msg  string
+	code int
+}
+
+func (e *plainError) Error() string { return e.msg }
+
+// parseFlags parses nstat's command line as nstat 6.1's main() does, with
+// glibc's getopt_long. stackbox's options (--netns NAME, --prometheus,
+// --softnet) are taken out first; they must be spelled in full, so that
+// every abbreviation nstat accepts means what it means to nstat.
+func parseFlags(args []string) (*flags, error) {
+	f := &flags{}
+	rest, extraErr := f.takeExtras(args)
+	opts, operands, err := getopt.Parse("nstat", rest, nstatOptions)
+	for _, o := range opts {
+		if stop, err := f.apply(o); stop || err != nil {
+			return f, err
+		}
+	}
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	if extraErr != nil {
+		return nil, extraErr
+	}
+	f.patterns = operands
+	return f, nil
+}
+
+// apply applies one option; stop is set by the options that end nstat's
+// option loop (-V, -h) .
+func (f *flags) apply(o getopt.Parsed) (stop bool, err error) {
+	switch o.ID {
+	case 'z':
+		f.zeros = true
+	case 'r':
+		f.reset = true
+	case 'a':
+		f.ignore = true
+	case 's':
+		f.noUpdate = true
+	case 'n':
+		f.noOutput = true
+	case 'd':
+		secs, _ := nstat.ScanInt32(o.Arg) // atoi
+		f.scanMS = 1000 * secs
+	case 't':
+		v, ok := nstat.ScanInt32(o.Arg)
+		if !ok || v <= 0 {
+			return true, &plainError{"nstat: invalid time constant divisor", 255}
+		}
+		f.timeConst = v
+	case 'j':
+		f.json = true
+		if strings.HasPrefix(o.Name, "--") {
+			f.jsonRates = true
+		}
+	case 'p':
+		f.pretty = true
+	case 'v', 'V':
+		f.version = true
+		return true, nil
+	case 'h', '?':
+		f.help = true
+		return true, nil
+	}
+	return false, nil
+}
+
+// takeExtras removes stackbox's options from args, leaving what getopt is
+// to see. It follows getopt's reading of args: it stops at "--" and at
+// anything getopt would reject, and skips option arguments (-d, -t,
+// --scan, --interval), so that "-t --softnet" stays -t's argument.
+func (f *flags) takeExtras(args []string) ([]string, error) {
+	var rest []string
+	var firstErr error
+	fail := func(format string, a ...any) {
+		if firstErr == nil {
+			firstErr = &usageError{fmt.Sprintf(format, a...)}
+		}
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(rest, args[i:]...), firstErr
+		case strings.HasPrefix(a, "--"):
+			name, val, hasVal := strings.Cut(a[2:], "=")
+			switch name {
+			case "netns":
+				switch {
+				case hasVal:
+					f.netns = val
+				case i+1 < len(args):
+					i++
+					f.netns = args[i]
+				default:
+					fail("nstat: option '--netns' requires an argument")
+				}
+				continue
+			case "prometheus", "softnet":
+				if hasVal {
+					fail("nstat: option '--%s' doesn't allow an argument", name)
+				}
+				if name == "prometheus" {
+					f.prometheus = true
+				} else {
+					f.softnet = true
+				}
+				continue
+			}
+			rest = append(rest, a)
+			o, ok := resolveLong(name)
+			if !ok {
+				return append(rest, args[i+1:]...), firstErr // getopt stops here
+			}
+			if o.Arg == getopt.RequiredArgument && !hasVal && i+1 < len(args) {
+				i++
+				rest = append(rest, args[i])
+			}
+		case len(a) > 1 && a[0] == '-':
+			rest = append(rest, a)
+			takesNext, ok := scanShort(a[1:])
+			if !ok {
+				return append(rest, args[i+1:]...), firstErr
+			}
+			if takesNext && i+1 < len(args) {
+				i++
+				rest = append(rest, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest, firstErr
+}
+
+// resolveLong finds the nstat long option an abbreviation names, as
+// getopt_long does; ok is false when getopt would reject it.
+func resolveLong(name string) (getopt.Option, bool) {
+	var match []getopt.Option
+	for _, o := range nstatOptions {
+		if o.Long == "" || !strings.HasPrefix(o.Long, name) {
+			continue
+		}
+		if o.Long == name {
+			return o, true
+		}
+		match = append(match, o)
+	}
+	if len(match) != 1 {
+		return getopt.Option{}, false
+	}
+	return match[0], true
+}
+
+// scanShort reads a cluster of short options ("-asz", "-d5", "-d") and
+// reports whether its last option takes the next argument; ok is false
+// when getopt would reject a letter.
+func scanShort(body string) (takesNext, ok bool) {
+	for i, c := range body {
+		var o *getopt.Option
+		for k := range nstatOptions {
+			if nstatOptions[k].Short == c {
+				o = &nstatOptions[k]
+			}
+		}
+		if o == nil {
+			return false, false
+		}
+		if o.Arg == getopt.RequiredArgument {
+			return i+len(string(c)) == len(body), true
+		}
+	}
+	return false, true
+}
