@@ -57,12 +57,12 @@ const (
 )
 
 // counterSources are the files Counters reads, by their path under
-// /proc/net, in nstat's order. /proc/net/snmp must be there; snmp6 is
+// /proc/net, in nstat's order. Without /proc/net/snmp there is a warning; snmp6 is
 // absent without IPv6, sctp/snmp without SCTP loaded.
 var counterSources = []struct {
 	proc, name string
 	tables     bool // two-line tables, or a counter a line
-	required   bool
+	required   bool // warn when missing
 }{
 	{"sctp/snmp", procSCTP, false, false},
 	{"snmp", procSNMP, true, true},
@@ -79,7 +79,11 @@ func readCounters(read func(proc, name string) ([]byte, error)) (*stack.Counters
 	for _, f := range counterSources {
 		b, err := read(f.proc, f.name)
 		if err != nil {
-			if !f.required && errors.Is(err, fs.ErrNotExist) {
+			if errors.Is(err, fs.ErrNotExist) {
+				if f.required {
+					// nstat goes on without a word; we say it, once.
+					c.Warnings = append(c.Warnings, missingFileWarning(err))
+				}
 				continue
 			}
 			return nil, err
@@ -91,6 +95,15 @@ func readCounters(read func(proc, name string) ([]byte, error)) (*stack.Counters
 		}
 	}
 	return c, nil
+}
+
+// missingFileWarning names a counter file that is not there.
+func missingFileWarning(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + Strerror(pe.Err)
+	}
+	return err.Error()
 }
 
 // ParseCounters reads the counters of files in nstat's order (SCTP, SNMP,

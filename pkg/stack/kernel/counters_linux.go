@@ -30,10 +30,28 @@ func (k *Kernel) Counters(ctx context.Context) (*stack.Counters, error) {
 	return c, nil
 }
 
+// procNetEnv names the variables with which nstat (and ss) let a user
+// read other files than /proc/net's: PROC_NET_<FILE>, or PROC_ROOT for
+// the directory standing for /proc.
+var procNetEnv = map[string]string{
+	"snmp":      "PROC_NET_SNMP",
+	"snmp6":     "PROC_NET_SNMP6",
+	"netstat":   "PROC_NET_NETSTAT",
+	"sctp/snmp": "PROC_NET_SCTP_SNMP",
+}
+
 // readProcNet reads the calling thread's /proc/net file proc; errors name
-// it as name (/proc/net/...), the path the user knows.
+// it as name (/proc/net/...), the path the user knows. As nstat does,
+// $PROC_NET_<FILE> or $PROC_ROOT/net/<file> replace it when set.
 func readProcNet(proc, name string) ([]byte, error) {
-	b, err := os.ReadFile(procNetPath(proc))
+	path := procNetPath(proc)
+	if p, ok := os.LookupEnv(procNetEnv[proc]); ok {
+		path, name = p, p
+	} else if root, ok := os.LookupEnv("PROC_ROOT"); ok {
+		path = root + "/net/" + proc
+		name = path
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
