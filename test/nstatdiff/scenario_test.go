@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,15 +74,31 @@ func one(args string, want ...string) scenario {
 	return scenario{name: args, steps: []step{s(args, want...)}}
 }
 
-// testdataDir is testdata's absolute path.
+// testdataDir is a copy of testdata inside the work directory. The tools
+// run in a sandbox that hides /tmp but for the work directory, and the
+// module itself may lie under /tmp (a CI checkout): the copy is always
+// visible to them.
 func testdataDir(t *testing.T) string {
 	t.Helper()
-	d, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
+	testdataOnce.Do(func() {
+		src, err := filepath.Abs("testdata")
+		if err == nil {
+			testdataCopy = filepath.Join(work, "testdata")
+			err = os.CopyFS(testdataCopy, os.DirFS(src))
+		}
+		testdataErr = err
+	})
+	if testdataErr != nil {
+		t.Fatalf("copying testdata: %v", testdataErr)
 	}
-	return d
+	return testdataCopy
 }
+
+var (
+	testdataOnce sync.Once
+	testdataCopy string
+	testdataErr  error
+)
 
 // expand replaces {dir} (the tool's history directory), {hist} (its
 // history file) and {testdata}.
