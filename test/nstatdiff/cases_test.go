@@ -367,6 +367,10 @@ func optionCases() []scenario {
 // files under testdata/proc: this kernel's format with SCTP counters, an
 // older kernel's with fewer columns, and that older one later on).
 func procCases() []scenario {
+	withWant := func(st step, want ...string) step {
+		st.want = want
+		return st
+	}
 	withExtra := func(st step, extra ...string) step {
 		st.extra = extra
 		return st
@@ -382,10 +386,12 @@ func procCases() []scenario {
 		later = "PROC_ROOT={testdata}/proc/later"
 	)
 	return []scenario{
-		{"sctp -asz", []step{env("-asz", sctp)}},
-		{"sctp -as", []step{env("-as", sctp)}},
+		// want: proof that the reference read the files (a sandbox that
+		// hid them would make both tools print an empty table).
+		{"sctp -asz", []step{withWant(env("-asz", sctp), `SctpCurrEstab`, `IpInReceives`)}},
+		{"sctp -as", []step{withWant(env("-as", sctp), `Sctp`)}},
 		{"sctp -asj Sctp*", []step{env("-asj Sctp*", sctp)}},
-		{"old kernel -asz", []step{env("-asz", old)}},
+		{"old kernel -asz", []step{withWant(env("-asz", old), `IpInReceives`)}},
 		{"old kernel -asjp", []step{env("-asjp", old)}},
 		{"snmp only from a file", []step{env("-as Ip* Icmp* Tcp*", "PROC_NET_SNMP={testdata}/proc/old/net/snmp")}},
 		{"sctp file only", []step{env("-as Sctp*", "PROC_NET_SCTP_SNMP={testdata}/proc/sctp/net/sctp/snmp")}},
