@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/stackbox/stackbox/cmd/ethtool"
 	"github.com/stackbox/stackbox/cmd/nstat"
 	"github.com/stackbox/stackbox/cmd/ss"
 	"github.com/stackbox/stackbox/pkg/cli"
@@ -16,6 +17,7 @@ import (
 var applets = []cli.Applet{
 	{Name: "ss", Short: "investigate sockets", New: ss.NewCmd},
 	{Name: "nstat", Short: "network statistics counters", New: nstat.NewCmd},
+	{Name: "ethtool", Short: "query or control network driver and hardware settings", New: ethtool.NewCmd},
 }
 
 func main() {

@@ -1,0 +1,48 @@
+package ethtool
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want invocation
+		err  error
+	}{
+		{args: []string{"-i", "eth0"}, want: invocation{mode: modeDriver, dev: "eth0"}},
+		{args: []string{"--driver", "eth0"}, want: invocation{mode: modeDriver, dev: "eth0"}},
+		{args: []string{"-g", "eth0", "x"}, want: invocation{mode: modeRings, dev: "eth0", extra: []string{"x"}}},
+		{args: []string{"--show-channels", "b"}, want: invocation{mode: modeChannels, dev: "b"}},
+		{args: []string{"eth0"}, want: invocation{mode: modeLinkSettings, dev: "eth0"}},
+		{args: []string{"--netns", "blue", "--json", "-l", "a"},
+			want: invocation{mode: modeChannels, dev: "a", netns: "blue", json: true}},
+		{args: []string{"--debug", "0", "-i", "a"}, want: invocation{mode: modeDriver, dev: "a"}},
+		{args: []string{"--version"}, want: invocation{mode: modeVersion}},
+		{args: []string{"--help"}, want: invocation{mode: modeHelp}},
+		{args: nil, err: badArgs{}},
+		{args: []string{"-i"}, err: badArgs{}},
+		{args: []string{"--netns"}, err: badArgs{}},
+		{args: []string{"-q", "a"}, err: badArgs{}},
+		{args: []string{"--show-rin", "a"}, err: badArgs{}}, // no abbreviations
+	}
+	for _, tt := range tests {
+		got, err := parseArgs(tt.args)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) {
+				t.Errorf("%q: error %v, want %v", tt.args, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(invocation{})); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
