@@ -1,0 +1,98 @@
+//go:build linux
+
+package ethtooldiff
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHarnessReportsDifferences runs the comparison against deliberately
+// wrong tools (testdata/wrong-ethtool.sh: the installed ethtool with one
+// thing spoilt) and checks that each difference is reported, readably,
+// and that a faithful copy passes.
+func TestHarnessReportsDifferences(t *testing.T) {
+	ns := newFixture(t)
+	ref := reference(t)
+	script, err := filepath.Abs("testdata/wrong-ethtool.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-i", vethUp}
+	for _, tc := range []struct {
+		mode string
+		want []string // in the report; none: must pass
+	}{
+		{"faithful", nil},
+		{"wrong-line", []string{"- driver: veth$", "+ driver: vet$"}},
+		{"wrong-exit", []string{"exit status: ethtool 0, wrong-exit 3"}},
+		{"tab-to-spaces", nil}, // -i prints no tab: must pass
+		{"trailing-blank", []string{"- version: 1.0$", "+ version: 1.0 $"}},
+		{"wrong-stderr", []string{"+ ethtool: an extra complaint$"}},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			dir, err := linkTool(filepath.Join(work, tc.mode), script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad := &tool{label: tc.mode, dir: dir}
+			_, mm, err := compareRuns(ref.label, bad.label,
+				func() (result, error) { return ref.run(ns, args) },
+				func() (result, error) { return bad.run(ns, args) },
+				t.Logf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tc.want == nil && mm != "":
+				t.Errorf("a faithful copy of ethtool was reported as different:\n%s", mm)
+			case tc.want != nil && mm == "":
+				t.Errorf("the harness did not notice the %s tool", tc.mode)
+			case mm != "":
+				t.Logf("the report, as a failing case shows it:\n%s", mm)
+				for _, w := range tc.want {
+					if !strings.Contains(mm, w) {
+						t.Errorf("the report lacks %q:\n%s", w, mm)
+					}
+				}
+			}
+		})
+	}
+	t.Run("tab-to-spaces-on-channels", func(t *testing.T) {
+		dir, err := linkTool(filepath.Join(work, "tab-to-spaces"), script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := &tool{label: "tab-to-spaces", dir: dir}
+		args := []string{"-l", vethUp}
+		_, mm, err := compareRuns(ref.label, bad.label,
+			func() (result, error) { return ref.run(ns, args) },
+			func() (result, error) { return bad.run(ns, args) },
+			t.Logf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mm == "" {
+			t.Errorf("the harness did not notice tabs turned into spaces in -l output")
+		}
+	})
+}
+
+// TestLineDiff checks the diff shown in reports.
+func TestLineDiff(t *testing.T) {
+	if d := lineDiff("a", "x\ny\n", "b", "x\ny\n"); d != "" {
+		t.Errorf("equal texts gave a diff:\n%s", d)
+	}
+	for _, tc := range []struct{ a, b, want string }{
+		{"x\ny\nz\n", "x\nY\nz\nw\n", "--- a\n+++ b\n  x$\n- y$\n+ Y$\n  z$\n+ w$\n  $\n"},
+		{"1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\n5\n6\n7\n8\nX\n",
+			"--- a\n+++ b\n  ...\n  6$\n  7$\n  8$\n- 9$\n+ X$\n  $\n"},
+		{"1\n2\n3\n4\n5\n6\n7\n8\n", "0\n1\n2\n3\n4\n5\n6\n7\n8\n",
+			"--- a\n+++ b\n+ 0$\n  1$\n  2$\n  3$\n  ...\n"},
+	} {
+		if got := lineDiff("a", tc.a, "b", tc.b); got != tc.want {
+			t.Errorf("lineDiff(%q, %q):\n got %q\nwant %q", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
