@@ -17,6 +17,11 @@ const (
 	modeTimestamping             // -T
 	modeVersion                  // --version
 	modeHelp                     // -h, --help
+	modeSetFeatures              // -K
+	modeSetChannels              // -L
+	modeSetRings                 // -G
+	modeSetCoalesce              // -C
+	modeSetPause                 // -A
 )
 
 // modes maps ethtool's option spellings (exact, as ethtool matches them)
@@ -30,6 +35,11 @@ var modes = map[string]mode{
 	"-S": modeStats, "--statistics": modeStats,
 	"-a": modePause, "--show-pause": modePause,
 	"-T": modeTimestamping, "--show-time-stamping": modeTimestamping,
+	"-K": modeSetFeatures, "--features": modeSetFeatures, "--offload": modeSetFeatures,
+	"-L": modeSetChannels, "--set-channels": modeSetChannels,
+	"-G": modeSetRings, "--set-ring": modeSetRings,
+	"-C": modeSetCoalesce, "--coalesce": modeSetCoalesce,
+	"-A": modeSetPause, "--pause": modeSetPause,
 	"--version": modeVersion,
 	"-h":        modeHelp, "--help": modeHelp,
 }

@@ -18,7 +18,17 @@
 //
 //	ethtool DEVNAME                    link settings
 //
-// Not yet: --json for -T and -S, -I (statistics), and the setters.
+// and its netlink setters, with ethtool's parameter parsing, its
+// "Actual changes:" and "Could not change any device features" reports,
+// kernel error messages and exit codes:
+//
+//	ethtool -K|--features|--offload DEVNAME FEATURE on|off ...  (legacy names too)
+//	ethtool -L|--set-channels DEVNAME [rx N] [tx N] [other N] [combined N]
+//	ethtool -G|--set-ring DEVNAME [rx N] [rx-mini N] [rx-jumbo N] [tx N] ...
+//	ethtool -C|--coalesce DEVNAME [adaptive-rx on|off] [rx-usecs N] ...
+//	ethtool -A|--pause DEVNAME [autoneg on|off] [rx on|off] [tx on|off]
+//
+// Not yet: --json for -T and -S, -I (statistics).
 package ethtool
 
 import (

@@ -48,6 +48,8 @@ func run(opts *Options, inv invocation) error {
 		}
 	case modeLinkSettings:
 		// ethtool 6.1 ignores words after the device here.
+	case modeSetFeatures, modeSetChannels, modeSetRings, modeSetCoalesce, modeSetPause:
+		// The setters parse their own parameters.
 	default:
 		if len(inv.extra) > 0 {
 			return unexpectedParam{inv.extra[0]}
@@ -77,6 +79,10 @@ var jsonModes = map[mode]bool{
 func query(opts *Options, inv invocation, dev nic.Device) error {
 	out := opts.IO.Out
 	switch inv.mode {
+	case modeSetFeatures:
+		return runSetFeatures(opts, inv, dev)
+	case modeSetChannels, modeSetRings, modeSetCoalesce, modeSetPause:
+		return runSet(opts, inv, dev)
 	case modeDriver:
 		di, err := dev.DriverInfo()
 		if err != nil {

@@ -51,8 +51,8 @@ type Channels struct {
 	RX, TX, Other, Combined             *uint32
 }
 
-// Device is a NIC whose settings can be read. Setters will come in a
-// separate interface (a Device that can also be changed).
+// Device is a NIC whose settings can be read. A Device that can also be
+// changed implements Configurer.
 type Device interface {
 	// Name is the interface name.
 	Name() string

@@ -56,3 +56,14 @@ func FuzzParseLink(f *testing.F) {
 		_, _ = parseLinkState(b)
 	})
 }
+
+func FuzzParseFeaturesSetReply(f *testing.F) {
+	f.Add([]byte{20, 0, 3, 0x80, 8, 0, 2, 0, 2, 0, 0, 0, 8, 0, 4, 0, 1, 0, 0, 0}, 2)
+	f.Fuzz(func(t *testing.T, b []byte, n int) {
+		if n < 0 || n > 256 {
+			return
+		}
+		names := make([]string, n)
+		_, _ = parseFeaturesSetReply(b, names, map[int]bool{0: true})
+	})
+}

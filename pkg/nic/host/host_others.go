@@ -43,3 +43,20 @@ func (d *Device) Timestamping() (nic.Timestamping, error) {
 func (d *Device) LinkSettings() (nic.LinkSettings, error) {
 	return nic.LinkSettings{}, nic.ErrNotSupported
 }
+
+// SetFeatures is not implemented off Linux.
+func (d *Device) SetFeatures([]nic.FeatureRequest) ([]nic.FeatureDiff, error) {
+	return nil, nic.ErrNotSupported
+}
+
+// SetChannels is not implemented off Linux.
+func (d *Device) SetChannels([]nic.Param) error { return nic.ErrNotSupported }
+
+// SetRings is not implemented off Linux.
+func (d *Device) SetRings([]nic.Param) error { return nic.ErrNotSupported }
+
+// SetCoalesce is not implemented off Linux.
+func (d *Device) SetCoalesce([]nic.Param) error { return nic.ErrNotSupported }
+
+// SetPause is not implemented off Linux.
+func (d *Device) SetPause([]nic.Param) error { return nic.ErrNotSupported }
