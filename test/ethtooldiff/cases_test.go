@@ -135,20 +135,3 @@ var jsonExtensions = []Case{
 	{Args: []string{"--json", "-l", vethUp}},
 	{Args: []string{"--json", "-c", tunDev}},
 }
-
-// writeCases are the change options, each made once by ethtool on one
-// device and once by the candidate on an identical one, then both read
-// back. They land in the next step.
-var writeCases = []Case{
-	{Args: []string{"-L", "{dev}", "rx", "2", "tx", "2"}},
-	{Args: []string{"-L", "{dev}", "combined", "1"}},
-	{Args: []string{"-K", "{dev}", "gro", "off"}},
-	{Args: []string{"-K", "{dev}", "tso", "off", "gso", "off"}},
-	{Args: []string{"-K", "{dev}", "rx-checksumming", "off"}},
-	{Args: []string{"-K", "{dev}", "hw-tc-offload", "on"}}, // fixed: could not change
-	{Args: []string{"-K", "{dev}", "no-such-feature", "on"}},
-	{Args: []string{"-C", "{dev}", "rx-usecs", "10"}}, // on tun
-	{Args: []string{"-C", "{dev}", "adaptive-rx", "on"}},
-	{Args: []string{"-G", "{dev}", "rx", "4096"}}, // refused by the driver
-	{Args: []string{"-A", "{dev}", "rx", "on"}},
-}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stackbox/stackbox/internal/testns"
 )
 
 // TestHarnessReportsDifferences runs the comparison against deliberately
@@ -94,5 +96,48 @@ func TestLineDiff(t *testing.T) {
 		if got := lineDiff("a", tc.a, "b", tc.b); got != tc.want {
 			t.Errorf("lineDiff(%q, %q):\n got %q\nwant %q", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// TestHarnessReportsWriteDifferences runs one change with deliberately
+// wrong tools and checks that the write comparison notices each: a wrong
+// exit status in the change itself, and a tool that claims success but
+// changes nothing, which only reading the twins back reveals.
+func TestHarnessReportsWriteDifferences(t *testing.T) {
+	testns.RequireRoot(t)
+	ref := reference(t)
+	script, err := filepath.Abs("testdata/wrong-ethtool.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := WriteCase{Args: []string{"-L", "{dev}", "rx", "2", "tx", "2"}, Read: []string{"-l"}}
+	for _, tc := range []struct {
+		mode string
+		want string // in a reported problem; "": none must be reported
+	}{
+		{"faithful", ""},
+		{"wrong-exit", "exit status: ethtool 0, wrong-exit 3"},
+		{"no-change", "ethtool -l reads the twins differently after the change"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			dir, err := linkTool(filepath.Join(work, tc.mode), script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ns := newWriteFixture(t)
+			_, problems, err := runWriteCase(ns, ref, &tool{label: tc.mode, dir: dir}, w, t.Logf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(problems, "\n")
+			switch {
+			case tc.want == "" && len(problems) > 0:
+				t.Errorf("a faithful copy of ethtool was reported as different:\n%s", all)
+			case tc.want != "" && !strings.Contains(all, tc.want):
+				t.Errorf("the harness did not report %q for the %s tool; it reported:\n%s", tc.want, tc.mode, all)
+			case tc.want != "":
+				t.Logf("reported, as a failing case shows it:\n%s", all)
+			}
+		})
 	}
 }

@@ -6,6 +6,8 @@ mode=$(basename "$(dirname "$0")")
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# no-change claims success, silently, without running ethtool at all.
+[ "$mode" = no-change ] && exit 0
 ethtool "$@" >"$out" 2>"$err"
 code=$?
 case $mode in
