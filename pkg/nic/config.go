@@ -50,28 +50,36 @@ type Configurer interface {
 	SetPause(params []Param) error
 }
 
-// legacyFeatureFlags are ethtool's legacy offload flags: short name, long
-// name and the pattern (at most one '*') of the kernel features they
-// stand for.
-var legacyFeatureFlags = [][3]string{
-	{"rx", "rx-checksumming", "rx-checksum"},
-	{"tx", "tx-checksumming", "tx-checksum-*"},
-	{"sg", "scatter-gather", "tx-scatter-gather*"},
-	{"tso", "tcp-segmentation-offload", "tx-tcp*-segmentation"},
-	{"ufo", "udp-fragmentation-offload", "tx-udp-fragmentation"},
-	{"gso", "generic-segmentation-offload", "tx-generic-segmentation"},
-	{"gro", "generic-receive-offload", "rx-gro"},
-	{"lro", "large-receive-offload", "rx-lro"},
-	{"rxvlan", "rx-vlan-offload", "rx-vlan-hw-parse"},
-	{"txvlan", "tx-vlan-offload", "tx-vlan-hw-insert"},
-	{"ntuple", "ntuple-filters", "rx-ntuple-filter"},
-	{"rxhash", "receive-hashing", "rx-hashing"},
+// LegacyFlag is one of ethtool's legacy offload flags (-k shows them, -K
+// takes them) and the pattern, with at most one '*', of the kernel
+// features it stands for.
+type LegacyFlag struct {
+	Short, Long, Pattern string
+	Obsolete             bool // UFO: no netlink kernel has it
 }
 
-func matchPattern(name, pattern string) bool {
-	pre, post, ok := strings.Cut(pattern, "*")
+// LegacyFlags are ethtool's legacy offload flags, in the order it shows
+// them.
+var LegacyFlags = []LegacyFlag{
+	{"rx", "rx-checksumming", "rx-checksum", false},
+	{"tx", "tx-checksumming", "tx-checksum-*", false},
+	{"sg", "scatter-gather", "tx-scatter-gather*", false},
+	{"tso", "tcp-segmentation-offload", "tx-tcp*-segmentation", false},
+	{"ufo", "udp-fragmentation-offload", "tx-udp-fragmentation", true},
+	{"gso", "generic-segmentation-offload", "tx-generic-segmentation", false},
+	{"gro", "generic-receive-offload", "rx-gro", false},
+	{"lro", "large-receive-offload", "rx-lro", false},
+	{"rxvlan", "rx-vlan-offload", "rx-vlan-hw-parse", false},
+	{"txvlan", "tx-vlan-offload", "tx-vlan-hw-insert", false},
+	{"ntuple", "ntuple-filters", "rx-ntuple-filter", false},
+	{"rxhash", "receive-hashing", "rx-hashing", false},
+}
+
+// Matches reports whether kernel feature name is one the flag stands for.
+func (lf LegacyFlag) Matches(name string) bool {
+	pre, post, ok := strings.Cut(lf.Pattern, "*")
 	if !ok {
-		return name == pattern
+		return name == lf.Pattern
 	}
 	return len(name) >= len(pre)+len(post) && strings.HasPrefix(name, pre) && strings.HasSuffix(name, post)
 }
@@ -81,12 +89,12 @@ func matchPattern(name, pattern string) bool {
 // of every matching feature (possibly none) and legacy true; otherwise
 // legacy false (word is a feature name, which may be unknown).
 func ExpandFeature(word string, names []string) (idx []int, legacy bool) {
-	for _, lf := range legacyFeatureFlags {
-		if word != lf[0] && word != lf[1] {
+	for _, lf := range LegacyFlags {
+		if word != lf.Short && word != lf.Long {
 			continue
 		}
 		for i, n := range names {
-			if n != "" && matchPattern(n, lf[2]) {
+			if n != "" && lf.Matches(n) {
 				idx = append(idx, i)
 			}
 		}

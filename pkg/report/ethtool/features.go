@@ -8,40 +8,6 @@ import (
 	"github.com/stackbox/stackbox/pkg/nic"
 )
 
-// legacyFlag is one of ethtool's legacy offload flags and the pattern of
-// the kernel feature names it stands for (at most one '*').
-type legacyFlag struct {
-	short, long, pattern string
-	obsolete             bool // UFO: no netlink kernel has it
-}
-
-// legacyFlags are ethtool's legacy offload flags, in the order it shows
-// them.
-var legacyFlags = []legacyFlag{
-	{"rx", "rx-checksumming", "rx-checksum", false},
-	{"tx", "tx-checksumming", "tx-checksum-*", false},
-	{"sg", "scatter-gather", "tx-scatter-gather*", false},
-	{"tso", "tcp-segmentation-offload", "tx-tcp*-segmentation", false},
-	{"ufo", "udp-fragmentation-offload", "tx-udp-fragmentation", true},
-	{"gso", "generic-segmentation-offload", "tx-generic-segmentation", false},
-	{"gro", "generic-receive-offload", "rx-gro", false},
-	{"lro", "large-receive-offload", "rx-lro", false},
-	{"rxvlan", "rx-vlan-offload", "rx-vlan-hw-parse", false},
-	{"txvlan", "tx-vlan-offload", "tx-vlan-hw-insert", false},
-	{"ntuple", "ntuple-filters", "rx-ntuple-filter", false},
-	{"rxhash", "receive-hashing", "rx-hashing", false},
-}
-
-// patternMatch matches name against a pattern with at most one '*',
-// which stands for any (possibly empty) string.
-func patternMatch(name, pattern string) bool {
-	pre, post, ok := strings.Cut(pattern, "*")
-	if !ok {
-		return name == pattern
-	}
-	return len(name) >= len(pre)+len(post) && strings.HasPrefix(name, pre) && strings.HasSuffix(name, post)
-}
-
 func featureLine(b *strings.Builder, prefix, name string, f nic.Feature) {
 	state := "off"
 	if f.Active {
@@ -70,15 +36,15 @@ func walkFeatures(fs []nic.Feature, group func(long string, on bool), feature fu
 		if f.Name == "" {
 			continue
 		}
-		for j, lf := range legacyFlags {
-			if patternMatch(f.Name, lf.pattern) {
+		for j, lf := range nic.LegacyFlags {
+			if lf.Matches(f.Name) {
 				grp[i] = j
 				break
 			}
 		}
 	}
-	for j, lf := range legacyFlags {
-		if lf.obsolete {
+	for j, lf := range nic.LegacyFlags {
+		if lf.Obsolete {
 			continue
 		}
 		n, on := 0, false
@@ -89,14 +55,14 @@ func walkFeatures(fs []nic.Feature, group func(long string, on bool), feature fu
 			}
 		}
 		if n != 1 {
-			group(lf.long, on)
+			group(lf.Long, on)
 		}
 		for i, g := range grp {
 			if g != j {
 				continue
 			}
 			if n == 1 {
-				feature(lf.long, false, fs[i])
+				feature(lf.Long, false, fs[i])
 			} else {
 				feature(fs[i].Name, true, fs[i])
 			}

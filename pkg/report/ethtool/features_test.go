@@ -106,8 +106,8 @@ func TestPatternMatch(t *testing.T) {
 		{"rx-gro-hw", "rx-gro", false},
 		{"tx-checksum-", "tx-checksum-*", true},
 	} {
-		if got := patternMatch(tt.name, tt.pattern); got != tt.want {
-			t.Errorf("patternMatch(%q, %q) = %v, want %v", tt.name, tt.pattern, got, tt.want)
+		if got := (nic.LegacyFlag{Pattern: tt.pattern}).Matches(tt.name); got != tt.want {
+			t.Errorf("LegacyFlag{Pattern: %q}.Matches(%q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
 }
