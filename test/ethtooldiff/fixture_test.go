@@ -8,10 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
+	"github.com/stackbox/stackbox/internal/gobuild"
 	"github.com/stackbox/stackbox/internal/testns"
 )
 
@@ -66,51 +65,10 @@ func newFixture(t *testing.T) *testns.NS {
 	return ns
 }
 
-var builds struct {
-	sync.Mutex
-	done bool
-	bin  string
-	err  error
-}
-
 // buildStackbox builds the module's stackbox once per test binary.
 func buildStackbox(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skipf("needs the go tool to build stackbox: %v", err)
-	}
-	builds.Lock()
-	defer builds.Unlock()
-	if !builds.done {
-		builds.done = true
-		builds.bin = filepath.Join(work, "stackbox")
-		root, err := moduleRoot()
-		if err == nil {
-			cmd := exec.Command("go", "build", "-o", builds.bin, ".")
-			cmd.Dir = root
-			if out, berr := cmd.CombinedOutput(); berr != nil {
-				err = fmt.Errorf("go build -o %s . (in %s): %v\n%s", builds.bin, root, berr, out)
-			}
-		}
-		builds.err = err
-	}
-	if builds.err != nil {
-		t.Fatal(builds.err)
-	}
-	return builds.bin
-}
-
-// moduleRoot finds the directory of go.mod above the test's directory.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", fmt.Errorf("not inside a Go module")
-	}
-	return filepath.Dir(mod), nil
+	return gobuild.Build(t, work, "stackbox", ".")
 }
 
 // reference returns the installed ethtool as a tool.

@@ -12,11 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stackbox/stackbox/internal/gobuild"
 	"github.com/stackbox/stackbox/internal/testns"
 )
 
@@ -201,52 +201,11 @@ func readHist(path string) histState {
 	return histState{fmt.Sprintf("(mode %04o, %d link(s), owner %d)\n%s", fi.Mode().Perm(), st.Nlink, st.Uid, b)}
 }
 
-// builds caches what goBuild made, per name.
-var builds struct {
-	sync.Mutex
-	err map[string]error
-}
-
 // goBuild builds the package pkg (relative to the module root) into
-// work/name once per test binary and returns the binary's path. It skips
-// t without the go tool and fails it when the build fails.
+// work/name once per test binary and returns the binary's path.
 func goBuild(t *testing.T, name, pkg string) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skipf("needs the go tool to build %s: %v", pkg, err)
-	}
-	builds.Lock()
-	defer builds.Unlock()
-	if builds.err == nil {
-		builds.err = map[string]error{}
-	}
-	bin := filepath.Join(work, name)
-	err, done := builds.err[name]
-	if !done {
-		err = build(bin, pkg)
-		builds.err[name] = err
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
-func build(bin, pkg string) error {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return errors.New("not inside a module")
-	}
-	cmd := exec.Command("go", "build", "-o", bin, pkg)
-	cmd.Dir = filepath.Dir(mod)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build -o %s %s (in %s): %v\n%s", bin, pkg, cmd.Dir, err, out)
-	}
-	return nil
+	return gobuild.Build(t, work, name, pkg)
 }
 
 // linkTool makes work/sub/name a symbolic link to target and returns the

@@ -13,10 +13,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/stackbox/stackbox/internal/gobuild"
 	"github.com/stackbox/stackbox/internal/testns"
 )
 
@@ -169,60 +169,11 @@ func (fx *fixture) old() bool { return time.Since(fx.born) > fixtureMaxAge }
 // nsArgs returns the arguments that point a tool at the target.
 func (fx *fixture) nsArgs() []string { return []string{"-N", fx.target.Name} }
 
-// moduleRoot is the directory of this module's go.mod.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", fmt.Errorf("not inside a module")
-	}
-	return filepath.Dir(mod), nil
-}
-
-var builds struct {
-	sync.Mutex
-	out map[string]string
-	err map[string]error
-}
-
 // goBuild builds the package pkg (a path relative to the module root) into
-// work/name, once per test binary, and returns the binary's path. It skips
-// t when the go tool is missing and fails it when the build fails.
+// work/name, once per test binary, and returns the binary's path.
 func goBuild(t *testing.T, name, pkg string) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skipf("needs the go tool to build %s: %v", pkg, err)
-	}
-	builds.Lock()
-	defer builds.Unlock()
-	if builds.out == nil {
-		builds.out, builds.err = map[string]string{}, map[string]error{}
-	}
-	bin := filepath.Join(work, name)
-	if err, done := builds.err[name]; done {
-		if err != nil {
-			t.Fatalf("building %s failed earlier: %v", pkg, err)
-		}
-		return bin
-	}
-	root, err := moduleRoot()
-	if err == nil {
-		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		cmd.Dir = root
-		var out []byte
-		out, err = cmd.CombinedOutput()
-		if err != nil {
-			err = fmt.Errorf("go build -o %s %s (in %s): %v\n%s", bin, pkg, root, err, out)
-		}
-	}
-	builds.err[name] = err
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
+	return gobuild.Build(t, work, name, pkg)
 }
 
 // reference returns the installed ss as a tool.
