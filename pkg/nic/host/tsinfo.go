@@ -27,56 +27,18 @@ const (
 // parseVerboseBitset returns the names of the set bits of a verbose
 // bitset ("bit<N>" for a bit without a name), in the order listed.
 func parseVerboseBitset(b []byte) ([]string, error) {
-	names := []string{}
-	ad, err := netlink.NewAttributeDecoder(b)
+	bits, _, err := parseVerboseBits(b)
 	if err != nil {
 		return nil, err
 	}
-	nomask := false
-	type bit struct {
-		name string
-		set  bool
-	}
-	var bits []bit
-	for ad.Next() {
-		switch ad.Type() {
-		case bitsetNoMask:
-			nomask = true
-		case bitsetBits:
-			ad.Nested(func(bd *netlink.AttributeDecoder) error {
-				for bd.Next() {
-					if bd.Type() != bitsetBitsBit {
-						continue
-					}
-					bd.Nested(func(d *netlink.AttributeDecoder) error {
-						var bt bit
-						var idx uint32
-						for d.Next() {
-							switch d.Type() {
-							case bitsetBitIndex:
-								idx = d.Uint32()
-							case bitsetBitName:
-								bt.name = d.String()
-							case bitsetBitValue:
-								bt.set = true
-							}
-						}
-						if bt.name == "" {
-							bt.name = fmt.Sprintf("bit%d", idx)
-						}
-						bits = append(bits, bt)
-						return nil
-					})
-				}
-				return nil
-			})
-		}
-	}
-	if err := ad.Err(); err != nil {
-		return nil, err
-	}
+	names := []string{}
 	for _, bt := range bits {
-		if bt.set || nomask {
+		if !bt.value {
+			continue
+		}
+		if bt.name == "" {
+			names = append(names, fmt.Sprintf("bit%d", bt.index))
+		} else {
 			names = append(names, bt.name)
 		}
 	}
