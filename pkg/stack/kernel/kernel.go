@@ -8,8 +8,9 @@ import (
 
 // Kernel is the host Linux kernel as a stack.Stack: the current network
 // namespace, or the one named NetNS (as ip netns names them, a file under
-// /run/netns). A Kernel holds no resources: every call opens what it needs
-// and closes it before returning.
+// /run/netns). A Kernel holds no resources, except the ctnetlink sockets
+// its flow requests keep open for the next (see CloseFlows): every other
+// call opens what it needs and closes it before returning.
 type Kernel struct {
 	// NetNS names the network namespace to inspect; empty is the
 	// namespace of the calling process. A name that starts with "/" is
@@ -17,6 +18,7 @@ type Kernel struct {
 	NetNS string
 
 	ns nsState // the namespace thread (Linux)
+	ct ctState // ctnetlink sockets (Linux)
 }
 
 // New returns the kernel seen from the network namespace netns ("" for

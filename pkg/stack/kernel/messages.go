@@ -16,6 +16,11 @@ var errShortMessage = errors.New("truncated netlink message")
 // or a positive acknowledgement, and an *Error for NLMSG_ERROR or a DONE
 // carrying an error code. The payloads alias b.
 func walkMessages(b []byte, op string, fn func(typ uint16, payload []byte) error) error {
+	return walkMessageHeaders(b, op, func(typ, _ uint16, payload []byte) error { return fn(typ, payload) })
+}
+
+// walkMessageHeaders is walkMessages passing each message's flags too.
+func walkMessageHeaders(b []byte, op string, fn func(typ, flags uint16, payload []byte) error) error {
 	for len(b) > 0 {
 		if len(b) < nlmsgHdrLen {
 			return fmt.Errorf("%w: %d trailing bytes", errShortMessage, len(b))
@@ -25,6 +30,7 @@ func walkMessages(b []byte, op string, fn func(typ uint16, payload []byte) error
 			return fmt.Errorf("%w: length %d with %d bytes left", errShortMessage, l, len(b))
 		}
 		typ := ne.Uint16(b[4:])
+		flags := ne.Uint16(b[6:])
 		payload := b[nlmsgHdrLen:l]
 		next := (l + 3) &^ 3
 		if next > len(b) {
@@ -51,7 +57,7 @@ func walkMessages(b []byte, op string, fn func(typ uint16, payload []byte) error
 			}
 			return errDone
 		}
-		if err := fn(typ, payload); err != nil {
+		if err := fn(typ, flags, payload); err != nil {
 			return err
 		}
 	}
