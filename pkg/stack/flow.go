@@ -67,9 +67,53 @@ type FlowQuery struct {
 	HasZone bool
 	// Status selects flows with all of these IPS_* bits set (none: 0).
 	Status uint32
+	// Orig and Reply select flows whose original (reply) tuple has the
+	// fields OrigFields (ReplyFields) names equal to theirs. Port and ICMP
+	// fields count only with TupleProto.
+	Orig, Reply             FlowTuple
+	OrigFields, ReplyFields TupleFields
 	// ZeroCounters zeroes the counters of the flows dumped, atomically
 	// with the dump (conntrack -L -z).
 	ZeroCounters bool
+}
+
+// TupleFields is a set of the fields of a FlowTuple.
+type TupleFields uint16
+
+// Fields of a FlowTuple, for FlowQuery.
+const (
+	TupleSrc TupleFields = 1 << iota
+	TupleDst
+	TupleProto
+	TupleSrcPort
+	TupleDstPort
+	TupleICMPType
+	TupleICMPCode
+	TupleICMPID
+)
+
+// matchTuple reports whether t has the fields of want that fields names.
+func matchTuple(t, want *FlowTuple, fields TupleFields) bool {
+	if fields&TupleSrc != 0 && t.Src != want.Src {
+		return false
+	}
+	if fields&TupleDst != 0 && t.Dst != want.Dst {
+		return false
+	}
+	if fields&TupleProto == 0 {
+		return true
+	}
+	switch {
+	case t.Proto != want.Proto:
+		return false
+	case fields&TupleSrcPort != 0 && t.SrcPort != want.SrcPort,
+		fields&TupleDstPort != 0 && t.DstPort != want.DstPort,
+		fields&TupleICMPType != 0 && t.ICMPType != want.ICMPType,
+		fields&TupleICMPCode != 0 && t.ICMPCode != want.ICMPCode,
+		fields&TupleICMPID != 0 && t.ICMPID != want.ICMPID:
+		return false
+	}
+	return true
 }
 
 // Match reports whether f matches q's criteria.
@@ -81,6 +125,12 @@ func (q *FlowQuery) Match(f *Flow) bool {
 		return false
 	}
 	if q.HasZone && f.Zone != q.Zone {
+		return false
+	}
+	if q.OrigFields != 0 && !matchTuple(&f.Orig, &q.Orig, q.OrigFields) {
+		return false
+	}
+	if q.ReplyFields != 0 && !matchTuple(&f.Reply, &q.Reply, q.ReplyFields) {
 		return false
 	}
 	return f.Status&q.Status == q.Status
@@ -238,6 +288,13 @@ type FlowEvent struct {
 	// Flow or Expectation is set, as the query asked.
 	Flow        *Flow
 	Expectation *Expectation
+	// PortID is the netlink port ID of the process whose request caused
+	// the event (the message's nlmsg_pid), 0 for the kernel's own;
+	// conntrack 1.4.7 prints it as "[USERSPACE] portid=N".
+	PortID uint32
+	// Program is that process's name, when known (conntrack's
+	// "progname=").
+	Program string
 }
 
 // Expectation is an expected flow (conntrack -L expect).

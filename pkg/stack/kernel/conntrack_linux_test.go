@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"net/netip"
 	"strings"
 	"testing"
@@ -133,6 +134,36 @@ func TestConntrackDumpAndFilters(t *testing.T) {
 	}
 	if got := list(stack.FlowQuery{Status: stack.IPSAssured}); len(got) != 1 || got[0] != "10.0.0.2" {
 		t.Errorf("assured: %v", got)
+	}
+	v4 := func(s string) netip.Addr { return netip.MustParseAddr(s) }
+	tuple := []struct {
+		q    stack.FlowQuery
+		want []string
+		sent int // flows the kernel sends
+	}{
+		{stack.FlowQuery{OrigFields: stack.TupleDst, Orig: stack.FlowTuple{Dst: v4("10.0.0.3")}}, []string{"10.0.0.3"}, 1},
+		{stack.FlowQuery{OrigFields: stack.TupleSrc, Orig: stack.FlowTuple{Src: v4("10.0.0.1")}}, []string{"10.0.0.2", "10.0.0.3"}, 2},
+		{stack.FlowQuery{Family: unix.AF_INET6, OrigFields: stack.TupleProto | stack.TupleDstPort, Orig: stack.FlowTuple{Proto: 6, DstPort: 443}}, []string{"2001:db8::2"}, 1},
+		// Without a family, the kernel cannot filter tuples.
+		{stack.FlowQuery{OrigFields: stack.TupleProto | stack.TupleDstPort, Orig: stack.FlowTuple{Proto: 6, DstPort: 443}}, []string{"2001:db8::2"}, 3},
+		{stack.FlowQuery{ReplyFields: stack.TupleProto | stack.TupleSrcPort, Reply: stack.FlowTuple{Proto: 17, SrcPort: 53}, Family: unix.AF_INET}, []string{"10.0.0.3"}, 1},
+		{stack.FlowQuery{ReplyFields: stack.TupleDst, Reply: stack.FlowTuple{Dst: v4("2001:db8::1")}}, []string{"2001:db8::2"}, 1},
+		// IPv6 addresses are compared in user space (the kernel's
+		// comparison is inverted); other fields still in the kernel.
+		{stack.FlowQuery{ReplyFields: stack.TupleDst | stack.TupleProto | stack.TupleSrcPort,
+			Reply: stack.FlowTuple{Dst: v4("2001:db8::99"), Proto: 6, SrcPort: 443}}, nil, 1},
+		{stack.FlowQuery{OrigFields: stack.TupleProto | stack.TupleDstPort, Orig: stack.FlowTuple{Proto: 6, DstPort: 444}, Family: unix.AF_INET6}, nil, 0},
+	}
+	for _, c := range tuple {
+		got := list(c.q)
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("query %+v: %v, want %v", c.q, got, c.want)
+		}
+		// The kernel filtered them: the raw dump holds no others.
+		if n := rawDumpCount(t, k, &c.q); n != c.sent {
+			t.Errorf("query %+v: the kernel sent %d flows, want %d", c.q, n, c.sent)
+		}
 	}
 	// An error from fn stops the dump.
 	stop := errors.New("stop")
@@ -311,4 +342,21 @@ func TestConntrackEventOverrun(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("a burst of 600 events into a 4 KiB buffer was not reported as an overrun")
 	}
+}
+
+// rawDumpCount is the number of flows the kernel sends for q's dump
+// request, before any filtering in user space.
+func rawDumpCount(t *testing.T, k *Kernel, q *stack.FlowQuery) int {
+	t.Helper()
+	dc, err := k.dialCT(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	n := 0
+	err = dc.dump(context.Background(), dumpFlowsRequest(q), func(uint16, []byte) error { n++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

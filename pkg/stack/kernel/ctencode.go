@@ -57,6 +57,8 @@ func (r *nfRequest) attr(typ uint16, v []byte) {
 func (r *nfRequest) u8(typ uint16, v uint8)   { r.attr(typ, []byte{v}) }
 func (r *nfRequest) u16(typ uint16, v uint16) { r.attr(typ, be.AppendUint16(nil, v)) }
 func (r *nfRequest) u32(typ uint16, v uint32) { r.attr(typ, be.AppendUint32(nil, v)) }
+// u32h is a u32 attribute in host byte order (CTA_FILTER's flags).
+func (r *nfRequest) u32h(typ uint16, v uint32) { r.attr(typ, ne.AppendUint32(nil, v)) }
 func (r *nfRequest) str(typ uint16, s string) { r.attr(typ, append([]byte(s), 0)) }
 
 // nest runs fn with attributes going into a nested attribute typ.
@@ -205,9 +207,22 @@ func dumpFlowsRequest(q *stack.FlowQuery) []byte {
 	if q.ZeroCounters {
 		typ = ctMsgGetCtrZero
 	}
-	r := newNFRequest(nfnlSubsysCT, typ, nlmFRequest|nlmFDump, q.Family)
+	family := q.Family
+	if family == 0 {
+		// Address filters need the family; an IPv4 address matches
+		// only IPv4 flows anyway.
+		for _, t := range []*stack.FlowTuple{&q.Orig, &q.Reply} {
+			if t.Src.Is4() || t.Dst.Is4() {
+				family = afInet
+			} else if t.Src.Is6() || t.Dst.Is6() {
+				family = afInet6
+			}
+		}
+	}
+	r := newNFRequest(nfnlSubsysCT, typ, nlmFRequest|nlmFDump, family)
 	if q.HasMark {
-		r.u32(ctaMark, q.Mark)
+		// The kernel compares mark&mask with the value unmasked.
+		r.u32(ctaMark, q.Mark&q.MarkMask)
 		r.u32(ctaMarkMask, q.MarkMask)
 	}
 	if q.HasZone {
@@ -217,7 +232,88 @@ func dumpFlowsRequest(q *stack.FlowQuery) []byte {
 		r.u32(ctaStatus, q.Status)
 		r.u32(ctaStatusMask, q.Status)
 	}
+	// The kernel compares tuples only within one family (it refuses a
+	// tuple filter for AF_UNSPEC); dumping each family in turn would
+	// change the order of the flows, so without one it is user space's.
+	if family != 0 && (q.OrigFields != 0 || q.ReplyFields != 0) {
+		r.tupleFilter(ctaTupleOrig, &q.Orig, q.OrigFields)
+		r.tupleFilter(ctaTupleReply, &q.Reply, q.ReplyFields)
+		r.nest(ctaFilter, func() {
+			r.u32h(ctaFilterOrigFlags, filterFlags(family, &q.Orig, q.OrigFields))
+			r.u32h(ctaFilterReplyFlags, filterFlags(family, &q.Reply, q.ReplyFields))
+		})
+	}
 	return r.bytes()
+}
+
+// CTA_FILTER (Linux 5.8): which tuple attributes a dump compares.
+const (
+	ctaFilter           = 25
+	ctaFilterOrigFlags  = 1
+	ctaFilterReplyFlags = 2
+
+	ctaFilterIPSrc        = 1 << 0
+	ctaFilterIPDst        = 1 << 1
+	ctaFilterProtoNum     = 1 << 3
+	ctaFilterSrcPort      = 1 << 4
+	ctaFilterDstPort      = 1 << 5
+	ctaFilterICMPType     = 1 << 6
+	ctaFilterICMPCode     = 1 << 7
+	ctaFilterICMPID       = 1 << 8
+	// The ICMPv6 flags (1<<9, 1<<10, 1<<11) are ICMP's shifted by 3.
+)
+
+// filterFlags is the CTA_FILTER flags word for comparing fields of t. The
+// kernel compares ports only for TCP and UDP; for other protocols the
+// ports are left to user space. So are IPv6 addresses: Linux's comparison
+// of them is inverted (ctnetlink_filter_match_tuple tests
+// !ipv6_addr_cmp(), true for equal addresses, up to 6.18 at least), so a
+// filter on one would drop exactly the flows wanted.
+func filterFlags(family uint8, t *stack.FlowTuple, fields stack.TupleFields) uint32 {
+	var fl uint32
+	if fields&stack.TupleSrc != 0 && family == afInet {
+		fl |= ctaFilterIPSrc
+	}
+	if fields&stack.TupleDst != 0 && family == afInet {
+		fl |= ctaFilterIPDst
+	}
+	if fields&stack.TupleProto == 0 {
+		return fl
+	}
+	fl |= ctaFilterProtoNum
+	switch t.Proto {
+	case 6, 17:
+		if fields&stack.TupleSrcPort != 0 {
+			fl |= ctaFilterSrcPort
+		}
+		if fields&stack.TupleDstPort != 0 {
+			fl |= ctaFilterDstPort
+		}
+	case 1, 58:
+		var icmp uint32
+		if fields&stack.TupleICMPType != 0 {
+			icmp |= ctaFilterICMPType
+		}
+		if fields&stack.TupleICMPCode != 0 {
+			icmp |= ctaFilterICMPCode
+		}
+		if fields&stack.TupleICMPID != 0 {
+			icmp |= ctaFilterICMPID
+		}
+		if t.Proto == 58 {
+			icmp <<= 3
+		}
+		fl |= icmp
+	}
+	return fl
+}
+
+// tupleFilter adds t as the tuple a dump filter compares with.
+func (r *nfRequest) tupleFilter(typ uint16, t *stack.FlowTuple, fields stack.TupleFields) {
+	if fields == 0 {
+		return
+	}
+	r.tuple(typ, t)
 }
 
 // expectLookup adds what identifies e: its tuple, its zone.
