@@ -11,6 +11,7 @@
 // passes through.
 //
 //	cmdtime ss -N ns -tan
+//	cmdtime -n ns conntrack -L    (run inside the network namespace ns)
 package main
 
 import (
@@ -18,16 +19,30 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: cmdtime COMMAND [ARG]...")
+	args := os.Args[1:]
+	if len(args) >= 2 && args[0] == "-n" {
+		// Enter the namespace on this thread, which then starts the
+		// command: the child inherits the thread's namespace.
+		runtime.LockOSThread()
+		if err := enterNetNS(args[1]); err != nil {
+			fmt.Fprintln(os.Stderr, "cmdtime:", err)
+			os.Exit(127)
+		}
+		args = args[2:]
+	}
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "usage: cmdtime [-n NETNS] COMMAND [ARG]...")
 		os.Exit(2)
 	}
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin = os.Stdin
 	cmd.Stderr = os.Stderr // stdout stays nil: /dev/null
 	start := time.Now()
@@ -50,4 +65,18 @@ func main() {
 	sys := time.Duration(ru.Stime.Nano())
 	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 }
 	fmt.Printf("%.3f %.3f %.3f %.3f %d %d\n", ms(wall), ms(user+sys), ms(user), ms(sys), ru.Maxrss, code)
+}
+
+// enterNetNS switches the calling thread into the network namespace
+// named as ip netns names it.
+func enterNetNS(name string) error {
+	fd, err := unix.Open("/run/netns/"+name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("network namespace %s: %w", name, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("entering network namespace %s: %w", name, err)
+	}
+	return nil
 }
