@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/stackbox/stackbox/cmd/conntrack"
 	"github.com/stackbox/stackbox/cmd/ethtool"
 	"github.com/stackbox/stackbox/cmd/nstat"
 	"github.com/stackbox/stackbox/cmd/ss"
@@ -18,6 +19,7 @@ var applets = []cli.Applet{
 	{Name: "ss", Short: "investigate sockets", New: ss.NewCmd},
 	{Name: "nstat", Short: "network statistics counters", New: nstat.NewCmd},
 	{Name: "ethtool", Short: "query or control network driver and hardware settings", New: ethtool.NewCmd},
+	{Name: "conntrack", Short: "command line interface for netfilter connection tracking", New: conntrack.NewCmd},
 }
 
 func main() {

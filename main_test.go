@@ -23,9 +23,9 @@ func TestDispatch(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{args: []string{"stackbox"}, wantOut: "Applets:\n  ethtool  query or control network driver and hardware settings\n  nstat    network statistics counters\n  ss       investigate sockets\n"},
+		{args: []string{"stackbox"}, wantOut: "Applets:\n  conntrack  command line interface for netfilter connection tracking\n  ethtool    query or control network driver and hardware settings\n  nstat      network statistics counters\n  ss         investigate sockets\n"},
 		{args: []string{"/usr/local/bin/stackbox", "--help"}, wantOut: "Applets:"},
-		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\n"},
+		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\nconntrack\n"},
 		{args: []string{"stackbox", "ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"/sbin/ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"stackbox", "nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},

@@ -323,8 +323,8 @@ func (k *Kernel) FlowEvents(ctx context.Context, q stack.FlowEventQuery, fn func
 	var f stack.Flow
 	var e stack.Expectation
 	ev := stack.FlowEvent{}
-	msg := func(typ, flags uint16, payload []byte) error {
-		ev = stack.FlowEvent{Time: time.Now()}
+	msg := func(typ, flags uint16, portID uint32, payload []byte) error {
+		ev = stack.FlowEvent{Time: time.Now(), PortID: portID}
 		switch {
 		case typ == nfnlSubsysCT<<8|ctMsgNew && flags&(nlmFCreate|nlmFExcl) != 0:
 			ev.Type = stack.FlowEventNew

@@ -16,11 +16,12 @@ var errShortMessage = errors.New("truncated netlink message")
 // or a positive acknowledgement, and an *Error for NLMSG_ERROR or a DONE
 // carrying an error code. The payloads alias b.
 func walkMessages(b []byte, op string, fn func(typ uint16, payload []byte) error) error {
-	return walkMessageHeaders(b, op, func(typ, _ uint16, payload []byte) error { return fn(typ, payload) })
+	return walkMessageHeaders(b, op, func(typ, _ uint16, _ uint32, payload []byte) error { return fn(typ, payload) })
 }
 
-// walkMessageHeaders is walkMessages passing each message's flags too.
-func walkMessageHeaders(b []byte, op string, fn func(typ, flags uint16, payload []byte) error) error {
+// walkMessageHeaders is walkMessages passing each message's flags and
+// sender port ID too.
+func walkMessageHeaders(b []byte, op string, fn func(typ, flags uint16, portID uint32, payload []byte) error) error {
 	for len(b) > 0 {
 		if len(b) < nlmsgHdrLen {
 			return fmt.Errorf("%w: %d trailing bytes", errShortMessage, len(b))
@@ -31,6 +32,7 @@ func walkMessageHeaders(b []byte, op string, fn func(typ, flags uint16, payload 
 		}
 		typ := ne.Uint16(b[4:])
 		flags := ne.Uint16(b[6:])
+		portID := ne.Uint32(b[12:])
 		payload := b[nlmsgHdrLen:l]
 		next := (l + 3) &^ 3
 		if next > len(b) {
@@ -57,7 +59,7 @@ func walkMessageHeaders(b []byte, op string, fn func(typ, flags uint16, payload 
 			}
 			return errDone
 		}
-		if err := fn(typ, flags, payload); err != nil {
+		if err := fn(typ, flags, portID, payload); err != nil {
 			return err
 		}
 	}
