@@ -323,6 +323,7 @@ func (k *Kernel) FlowEvents(ctx context.Context, q stack.FlowEventQuery, fn func
 	var f stack.Flow
 	var e stack.Expectation
 	ev := stack.FlowEvent{}
+	names := portNames{k: k}
 	msg := func(typ, flags uint16, portID uint32, payload []byte) error {
 		ev = stack.FlowEvent{Time: time.Now(), PortID: portID}
 		switch {
@@ -341,6 +342,9 @@ func (k *Kernel) FlowEvents(ctx context.Context, q stack.FlowEventQuery, fn func
 		}
 		if ev.Type&types == 0 {
 			return nil
+		}
+		if portID != 0 {
+			ev.Program = names.lookup(portID)
 		}
 		if typ>>8 == nfnlSubsysCTExp {
 			if err := decodeExpect(payload, &e); err != nil {

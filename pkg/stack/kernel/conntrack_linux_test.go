@@ -360,3 +360,40 @@ func rawDumpCount(t *testing.T, k *Kernel, q *stack.FlowQuery) int {
 	}
 	return n
 }
+
+func TestConntrackEventProgram(t *testing.T) {
+	_, k := ctNamespace(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	got := make(chan *stack.FlowEvent, 4)
+	go func() {
+		_ = k.FlowEvents(ctx, stack.FlowEventQuery{Types: stack.FlowEventNew}, func(ev *stack.FlowEvent) error {
+			c := *ev
+			got <- &c
+			return nil
+		})
+	}()
+	// This process creates flows until the listener reports one: the
+	// event names this test binary.
+	me := processName(os.Getpid())
+	for i := 0; ; i++ {
+		f := stack.Flow{Has: stack.FlowHasOrig | stack.FlowHasReply | stack.FlowHasTimeout | stack.FlowHasStatus,
+			Orig:  stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.1"), Dst: netip.MustParseAddr("10.7.0.2"), Proto: 17, SrcPort: uint16(1000 + i), DstPort: 9},
+			Reply: stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.2"), Dst: netip.MustParseAddr("10.7.0.1"), Proto: 17, SrcPort: 9, DstPort: uint16(1000 + i)},
+			Timeout: 30, Status: stack.IPSConfirmed}
+		if err := k.CreateFlow(ctx, &f); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case ev := <-got:
+			if ev.PortID == 0 || ev.Program != me {
+				t.Errorf("event from this process: port %d program %q, want a port and %q", ev.PortID, ev.Program, me)
+			}
+			return
+		case <-time.After(200 * time.Millisecond):
+			if i > 20 {
+				t.Fatal("no event reached the listener")
+			}
+		}
+	}
+}
