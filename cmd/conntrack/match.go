@@ -145,13 +145,16 @@ func (m *matcher) compare(f *stack.Flow, set attrSet) bool {
 		return true
 	}
 	switch {
-	case set&aState != 0 && f.Has&stack.FlowHasProtoState != 0 && f.ProtoState != t.state,
+	// A flow without a protocol state (DCCP on a kernel without its
+	// tracker) matches no --state.
+	case set&aState != 0 && (f.Has&stack.FlowHasProtoState == 0 || f.ProtoState != t.state),
 		set&aTimeout != 0 && f.Has&stack.FlowHasTimeout != 0 && f.Timeout != t.timeout,
 		set&aStatus != 0 && f.Has&stack.FlowHasStatus != 0 && f.Status&t.status != t.status,
 		set&aSecmark != 0 && f.Has&stack.FlowHasSecmark != 0 && f.Secmark != t.secmark,
-		set&aZone != 0 && f.Has&stack.FlowHasZone != 0 && f.Zone != t.zone,
-		set&aOrigZone != 0 && f.Orig.HasZone && f.Orig.Zone != t.origZone,
-		set&aReplZone != 0 && f.Reply.HasZone && f.Reply.Zone != t.replZone,
+		// A zone the kernel did not send is zone 0 (conntrack 1.4.7).
+		set&aZone != 0 && f.Zone != t.zone,
+		set&aOrigZone != 0 && f.Orig.Zone != t.origZone,
+		set&aReplZone != 0 && f.Reply.Zone != t.replZone,
 		set&aID != 0 && f.Has&stack.FlowHasID != 0 && f.ID != t.id:
 		return false
 	}
@@ -277,4 +280,49 @@ func (m *matcher) updateMatch(f *stack.Flow, c *command) bool {
 		return false
 	}
 	return true
+}
+
+// kernelTuples adds to q the exact tuple comparisons of the filter, for
+// the kernel to apply too (it does where it can: see stack.FlowQuery).
+// The matcher still checks every flow.
+func (m *matcher) kernelTuples(q *stack.FlowQuery) {
+	t, set := m.t, m.set
+	fields := func(src, dst, sport, dport attrSet) stack.TupleFields {
+		var f stack.TupleFields
+		if set&src != 0 {
+			f |= stack.TupleSrc
+		}
+		if set&dst != 0 {
+			f |= stack.TupleDst
+		}
+		if set&aL4Proto == 0 {
+			return f
+		}
+		f |= stack.TupleProto
+		if set&sport != 0 {
+			f |= stack.TupleSrcPort
+		}
+		if set&dport != 0 {
+			f |= stack.TupleDstPort
+		}
+		return f
+	}
+	q.Orig, q.OrigFields = t.orig, fields(aOrigSrc, aOrigDst, aOrigSport, aOrigDport)
+	if q.OrigFields&stack.TupleProto != 0 {
+		q.Orig.Proto = t.proto
+		if set&aICMPType != 0 {
+			q.OrigFields |= stack.TupleICMPType
+		}
+		if set&aICMPCode != 0 {
+			q.OrigFields |= stack.TupleICMPCode
+		}
+		if set&aICMPID != 0 {
+			q.OrigFields |= stack.TupleICMPID
+		}
+	}
+	q.Reply, q.ReplyFields = t.repl, fields(aReplSrc, aReplDst, aReplSport, aReplDport)
+	q.Reply.Proto = t.proto
+	if q.ReplyFields == stack.TupleProto {
+		q.ReplyFields = 0 // the original tuple compares the protocol
+	}
 }

@@ -230,7 +230,9 @@ var protoHandlers = func() []*protoHandler {
 	for i := range sctp.legal {
 		v := uint8(0)
 		switch i {
-		case cmdList, cmdCreate, cmdUpdate, cmdDelete, cmdGet, cmdEvent:
+		case cmdCreate:
+			v = 1 // conntrack -I needs both tags
+		case cmdList, cmdUpdate, cmdDelete, cmdGet, cmdEvent:
 			v = 2
 		}
 		sctp.legal[i] = append(sctp.legal[i], v, v)

@@ -385,7 +385,13 @@ func (r *runner) list(ctx context.Context, st stack.FlowStack, c *command, label
 	if err != nil {
 		return err
 	}
+	if c.options.has(optStatus) && c.tmpl.statusMask == 0 {
+		// conntrack asks the kernel for a status filter with an empty
+		// mask (-u UNSET), which it refuses.
+		return opFailed(syscall.EINVAL, c.cmd)
+	}
 	q := query(c, true)
+	m.kernelTuples(&q)
 	q.ZeroCounters = c.options.has(optZero)
 	if c.options.has(optZone) {
 		q.Zone, q.HasZone = c.tmpl.zone, true
@@ -439,11 +445,17 @@ func (r *runner) delete(ctx context.Context, st stack.FlowStack, c *command, lab
 	if err != nil {
 		return err
 	}
-	flows, err := collect(ctx, st, query(c, false), m.Match)
+	q := query(c, false)
+	m.kernelTuples(&q)
+	flows, err := collect(ctx, st, q, m.Match)
 	if err != nil {
 		return r.failed(err, c.cmd)
 	}
+	// conntrack prints deleted flows without labels and, in XML, as bare
+	// <flow> elements.
 	p := r.printer(c, false)
+	p.Output &^= report.Labels
+	p.NoHeader = true
 	for i := range flows {
 		f := &flows[i]
 		if err := st.DeleteFlow(ctx, f); err != nil {
@@ -476,6 +488,7 @@ func (r *runner) update(ctx context.Context, st stack.FlowStack, c *command, lab
 		modBits, _ = r.labelBits(c.tmpl.labelModify)
 	}
 	p := r.printer(c, false)
+	p.NoHeader = true
 	for i := range flows {
 		f := &flows[i]
 		u, changed := updateOf(c, f, modBits)
@@ -716,6 +729,12 @@ func (r *runner) create(ctx context.Context, st stack.FlowStack, c *command) err
 }
 
 func (r *runner) get(ctx context.Context, st stack.FlowStack, c *command) error {
+	// libnetfilter_conntrack builds no request without the original
+	// tuple's family, which only -s and -d set: with the reply tuple
+	// alone conntrack fails before asking the kernel.
+	if c.tmpl.set&(aOrigSrc|aOrigDst) == 0 {
+		return opFailed(syscall.EINVAL, cmdGet)
+	}
 	f := flowOf(c)
 	if c.options&setOrig == 0 {
 		f.Has &^= stack.FlowHasOrig

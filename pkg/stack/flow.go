@@ -62,7 +62,9 @@ type FlowQuery struct {
 	// HasMark is set.
 	Mark, MarkMask uint32
 	HasMark        bool
-	// Zone selects the flows of one zone, when HasZone is set.
+	// Zone selects the flows of one zone, when HasZone is set: the zone
+	// of both directions (Flow.Zone; 0 for a flow with none, or with a
+	// zone in one direction only).
 	Zone    uint16
 	HasZone bool
 	// Status selects flows with all of these IPS_* bits set (none: 0).

@@ -37,6 +37,10 @@ type Printer struct {
 	// -o labels and for -l, so set Labels for either.
 	LabelNames []string
 
+	// NoHeader leaves out the XML header and root element: conntrack -D
+	// and -U print bare <flow> elements.
+	NoHeader bool
+
 	// Now is the clock for delta-time (nil: time.Now).
 	Now func() time.Time
 	// Location is the time zone of ktimestamp dates and of XML <when>
@@ -74,7 +78,7 @@ func (p *Printer) End() error {
 
 // xmlHeader appends the XML header with root element root, once.
 func (p *Printer) xmlHeader(b []byte, root string) []byte {
-	if p.header != "" {
+	if p.header != "" || p.NoHeader {
 		return b
 	}
 	p.header = root

@@ -18,15 +18,17 @@ import (
 
 // The kernel's conntrack table is read and changed over ctnetlink.
 //
-// Creating, deleting and flushing flows and the table's global
-// statistics go through github.com/ti-mo/conntrack. Dumps, lookups,
-// events and updates use this package's own requests and its raw receive
-// loop: the library's Dump collects the whole table before returning
-// (stackbox prints while it reads), its Flow does not say which
-// attributes the kernel sent (conntrack prints "packets=0" for a flow
-// with zeroed counters but nothing for one without accounting), its
-// Update cannot set a mark of zero, and its event workers stop at the
-// first ENOBUFS, where conntrack -E reports the loss and goes on.
+// Deleting and flushing flows and the table's global statistics go
+// through github.com/ti-mo/conntrack. Dumps, lookups, events, creations
+// and updates use this package's own requests and its raw receive loop:
+// the library's Dump collects the whole table before returning (stackbox
+// prints while it reads), its Flow does not say which attributes the
+// kernel sent (conntrack prints "packets=0" for a flow with zeroed
+// counters but nothing for one without accounting), its Create and
+// Update leave out zero values (conntrack -U -m 0 clears a mark, -I -t x
+// creates a flow with a zero timeout) and send a TCP window scale
+// conntrack does not, and its event workers stop at the first ENOBUFS,
+// where conntrack -E reports the loss and goes on.
 
 // ctState is the part of a Kernel holding its ctnetlink sockets, opened
 // on first use and kept for the following requests (conntrack -D and -U
@@ -198,11 +200,13 @@ func (k *Kernel) UpdateFlow(ctx context.Context, f *stack.Flow) error {
 
 // CreateFlow adds f to the table (stack.FlowStack).
 func (k *Kernel) CreateFlow(ctx context.Context, f *stack.Flow) error {
-	lf, err := libFlow(f)
-	if err != nil {
-		return err
+	if f.Has&(stack.FlowHasOrig|stack.FlowHasReply) == 0 {
+		return errors.New("a flow needs its original or reply tuple")
 	}
-	return k.ctLibrary(func(c *conntrack.Conn) error { return libError("create", c.Create(lf)) })
+	err := k.ctRequest(func(dc *diagConn) error {
+		return dc.dump(ctx, createFlowRequest(f), func(uint16, []byte) error { return nil })
+	})
+	return relabel(err, "create")
 }
 
 // DeleteFlow removes the flow with f's tuples (stack.FlowStack).
@@ -252,10 +256,10 @@ func (k *Kernel) cpuStats(ctx context.Context, subsys, typ uint8, names []string
 	var out []stack.FlowCPUStats
 	err := k.ctRequest(func(dc *diagConn) error {
 		req := newNFRequest(subsys, typ, nlmFRequest|nlmFDump, 0).bytes()
+		// Every reply is one CPU's: Linux labels the expectation
+		// statistics with the conntrack subsystem, not the
+		// expectations' (ctnetlink_exp_stat_fill_info).
 		return dc.dump(ctx, req, func(t uint16, payload []byte) error {
-			if uint8(t>>8) != subsys {
-				return nil
-			}
 			s, err := decodeStats(payload, names)
 			out = append(out, s)
 			return err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +228,10 @@ func TestConntrackChanges(t *testing.T) {
 	if err != nil || len(stats) == 0 || len(stats[0].Counters) == 0 || stats[0].Counters[0].Name != "found" {
 		t.Errorf("FlowStats = %+v, %v", stats, err)
 	}
+	exp, err := k.ExpectationStats(ctx)
+	if err != nil || len(exp) != len(stats) || len(exp[0].Counters) != 3 || exp[0].Counters[0].Name != "expect_new" {
+		t.Errorf("ExpectationStats = %+v, %v (want one per CPU, as FlowStats: %d)", exp, err, len(stats))
+	}
 }
 
 func TestConntrackEvents(t *testing.T) {
@@ -378,8 +382,8 @@ func TestConntrackEventProgram(t *testing.T) {
 	me := processName(os.Getpid())
 	for i := 0; ; i++ {
 		f := stack.Flow{Has: stack.FlowHasOrig | stack.FlowHasReply | stack.FlowHasTimeout | stack.FlowHasStatus,
-			Orig:  stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.1"), Dst: netip.MustParseAddr("10.7.0.2"), Proto: 17, SrcPort: uint16(1000 + i), DstPort: 9},
-			Reply: stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.2"), Dst: netip.MustParseAddr("10.7.0.1"), Proto: 17, SrcPort: 9, DstPort: uint16(1000 + i)},
+			Orig:    stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.1"), Dst: netip.MustParseAddr("10.7.0.2"), Proto: 17, SrcPort: uint16(1000 + i), DstPort: 9},
+			Reply:   stack.FlowTuple{Src: netip.MustParseAddr("10.7.0.2"), Dst: netip.MustParseAddr("10.7.0.1"), Proto: 17, SrcPort: 9, DstPort: uint16(1000 + i)},
 			Timeout: 30, Status: stack.IPSConfirmed}
 		if err := k.CreateFlow(ctx, &f); err != nil {
 			t.Fatal(err)

@@ -101,7 +101,7 @@ var ctStatNames = [...]string{
 }
 
 // ctExpStatNames are the CTA_STATS_EXP_* counters' names, by number.
-var ctExpStatNames = [...]string{1: "new", 2: "created", 3: "deleted"}
+var ctExpStatNames = [...]string{1: "expect_new", 2: "expect_create", 3: "expect_delete"}
 
 var be = binary.BigEndian
 

@@ -57,9 +57,10 @@ func (r *nfRequest) attr(typ uint16, v []byte) {
 func (r *nfRequest) u8(typ uint16, v uint8)   { r.attr(typ, []byte{v}) }
 func (r *nfRequest) u16(typ uint16, v uint16) { r.attr(typ, be.AppendUint16(nil, v)) }
 func (r *nfRequest) u32(typ uint16, v uint32) { r.attr(typ, be.AppendUint32(nil, v)) }
+
 // u32h is a u32 attribute in host byte order (CTA_FILTER's flags).
 func (r *nfRequest) u32h(typ uint16, v uint32) { r.attr(typ, ne.AppendUint32(nil, v)) }
-func (r *nfRequest) str(typ uint16, s string) { r.attr(typ, append([]byte(s), 0)) }
+func (r *nfRequest) str(typ uint16, s string)  { r.attr(typ, append([]byte(s), 0)) }
 
 // nest runs fn with attributes going into a nested attribute typ.
 func (r *nfRequest) nest(typ uint16, fn func()) {
@@ -185,12 +186,59 @@ func updateFlowRequest(f *stack.Flow) []byte {
 	return r.bytes()
 }
 
-// protoinfo adds the protocol state of f.
+// createFlowRequest is IPCTNL_MSG_CT_NEW creating f, with the parts f
+// has set (a zero timeout included: conntrack -I -t x sends one).
+func createFlowRequest(f *stack.Flow) []byte {
+	r := newNFRequest(nfnlSubsysCT, ctMsgNew, nlmFRequest|nlmFAck|nlmFCreate|nlmFExcl, flowFamily(f))
+	if f.Has&stack.FlowHasOrig != 0 {
+		r.tuple(ctaTupleOrig, &f.Orig)
+	}
+	if f.Has&stack.FlowHasReply != 0 {
+		r.tuple(ctaTupleReply, &f.Reply)
+	}
+	if f.Has&stack.FlowHasMaster != 0 {
+		r.tuple(ctaTupleMaster, &f.Master)
+	}
+	if f.Has&stack.FlowHasTimeout != 0 {
+		r.u32(ctaTimeout, f.Timeout)
+	}
+	if f.Has&stack.FlowHasStatus != 0 {
+		r.u32(ctaStatus, f.Status)
+	}
+	if f.Has&stack.FlowHasMark != 0 {
+		r.u32(ctaMark, f.Mark)
+	}
+	if f.Has&stack.FlowHasZone != 0 {
+		r.u16(ctaZone, f.Zone)
+	}
+	if f.Has&stack.FlowHasProtoState != 0 {
+		r.protoinfo(f)
+	}
+	if f.Has&stack.FlowHasHelper != 0 {
+		r.nest(ctaHelp, func() { r.str(ctaHelpName, f.Helper) })
+	}
+	if f.Has&stack.FlowHasLabels != 0 {
+		r.attr(ctaLabels, f.Labels)
+		if len(f.LabelsMask) > 0 {
+			r.attr(ctaLabelsMask, f.LabelsMask)
+		}
+	}
+	return r.bytes()
+}
+
+// protoinfo adds the protocol state of f (and TCP's per-direction flags,
+// when set: struct nf_ct_tcp_flags, flags then mask).
 func (r *nfRequest) protoinfo(f *stack.Flow) {
 	r.nest(ctaProtoinfo, func() {
 		switch f.Orig.Proto {
 		case 6:
-			r.nest(ctaProtoinfoTCP, func() { r.u8(ctaProtoinfoTCPState, f.ProtoState) })
+			r.nest(ctaProtoinfoTCP, func() {
+				r.u8(ctaProtoinfoTCPState, f.ProtoState)
+				if f.TCPFlags != [2]uint16{} {
+					r.u16(ctaProtoinfoTCPFlagsOrig, f.TCPFlags[0])
+					r.u16(ctaProtoinfoTCPFlagsRepl, f.TCPFlags[1])
+				}
+			})
 		case 33:
 			r.nest(ctaProtoinfoDCCP, func() { r.u8(1, f.ProtoState) })
 		case 132:
@@ -225,7 +273,11 @@ func dumpFlowsRequest(q *stack.FlowQuery) []byte {
 		r.u32(ctaMark, q.Mark&q.MarkMask)
 		r.u32(ctaMarkMask, q.MarkMask)
 	}
-	if q.HasZone {
+	// The kernel matches a zone in either direction, where the query
+	// means the flow's zone (CTA_ZONE, both directions): for a zone
+	// other than 0 that is a superset, refined in user space; for zone 0
+	// it would drop flows with a zone in one direction only.
+	if q.HasZone && q.Zone != 0 {
 		r.u16(ctaZone, q.Zone)
 	}
 	if q.Status != 0 {
@@ -252,14 +304,14 @@ const (
 	ctaFilterOrigFlags  = 1
 	ctaFilterReplyFlags = 2
 
-	ctaFilterIPSrc        = 1 << 0
-	ctaFilterIPDst        = 1 << 1
-	ctaFilterProtoNum     = 1 << 3
-	ctaFilterSrcPort      = 1 << 4
-	ctaFilterDstPort      = 1 << 5
-	ctaFilterICMPType     = 1 << 6
-	ctaFilterICMPCode     = 1 << 7
-	ctaFilterICMPID       = 1 << 8
+	ctaFilterIPSrc    = 1 << 0
+	ctaFilterIPDst    = 1 << 1
+	ctaFilterProtoNum = 1 << 3
+	ctaFilterSrcPort  = 1 << 4
+	ctaFilterDstPort  = 1 << 5
+	ctaFilterICMPType = 1 << 6
+	ctaFilterICMPCode = 1 << 7
+	ctaFilterICMPID   = 1 << 8
 	// The ICMPv6 flags (1<<9, 1<<10, 1<<11) are ICMP's shifted by 3.
 )
 

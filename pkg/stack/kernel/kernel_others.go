@@ -86,10 +86,14 @@ func (k *Kernel) GetExpectation(ctx context.Context, e *stack.Expectation) (*sta
 }
 
 // CreateExpectation is not implemented outside Linux.
-func (k *Kernel) CreateExpectation(ctx context.Context, e *stack.Expectation) error { return errNotLinux }
+func (k *Kernel) CreateExpectation(ctx context.Context, e *stack.Expectation) error {
+	return errNotLinux
+}
 
 // DeleteExpectation is not implemented outside Linux.
-func (k *Kernel) DeleteExpectation(ctx context.Context, e *stack.Expectation) error { return errNotLinux }
+func (k *Kernel) DeleteExpectation(ctx context.Context, e *stack.Expectation) error {
+	return errNotLinux
+}
 
 // FlushExpectations is not implemented outside Linux.
 func (k *Kernel) FlushExpectations(ctx context.Context, family uint8) error { return errNotLinux }
