@@ -5,7 +5,9 @@ package conntrack
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,5 +80,75 @@ func TestMissingNetns(t *testing.T) {
 	_, errOut, code := runKernel(t, "sbt-no-such-ns", "-L")
 	if code == 0 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "sbt-no-such-ns") {
 		t.Errorf("missing netns: exit %d, %q", code, errOut)
+	}
+}
+
+// TestKernelBeyond covers what stackbox adds: --json for -L, -G and -E,
+// -L --summary, and updates of flows in a zone (which 1.4.7's -U cannot
+// find: it leaves the zone out of its request).
+func TestKernelBeyond(t *testing.T) {
+	ns := testns.New(t)
+	for _, args := range [][]string{
+		{"-I", "-p", "tcp", "-s", "10.1.1.1", "-d", "10.2.2.2", "--sport", "1000", "--dport", "80", "--state", "ESTABLISHED", "-t", "100", "-m", "5"},
+		{"-I", "-p", "udp", "-s", "10.1.1.1", "-d", "10.2.2.3", "--sport", "1001", "--dport", "53", "-t", "100", "-w", "5"},
+		{"-I", "-p", "udp", "-s", "10.1.1.4", "-d", "10.2.2.3", "--sport", "1001", "--dport", "53", "-t", "100", "--orig-zone", "3"},
+	} {
+		if _, errOut, code := runKernel(t, ns.Name, args...); code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+	}
+	type tuple struct {
+		Src, Dst     string
+		Sport, Dport int
+		Zone         *int
+	}
+	type flow struct {
+		Family, Proto, State string
+		Orig, Reply          tuple
+		Status               []string
+		Mark                 uint32
+		Zone                 *int
+	}
+	decode := func(out string) []flow {
+		var fs []flow
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var f flow
+			if err := json.Unmarshal([]byte(l), &f); err != nil {
+				t.Fatalf("--json line %q: %v", l, err)
+			}
+			fs = append(fs, f)
+		}
+		return fs
+	}
+	out, _, code := runKernel(t, ns.Name, "-L", "--json", "-p", "tcp")
+	fs := decode(out)
+	if code != 0 || len(fs) != 1 || fs[0].Proto != "tcp" || fs[0].State != "ESTABLISHED" || fs[0].Mark != 5 ||
+		fs[0].Orig.Dport != 80 || fs[0].Reply.Src != "10.2.2.2" || !slices.Contains(fs[0].Status, "CONFIRMED") {
+		t.Errorf("-L --json -p tcp: exit %d %+v", code, fs)
+	}
+	out, _, code = runKernel(t, ns.Name, "-G", "--json", "-p", "tcp", "-s", "10.1.1.1", "-d", "10.2.2.2", "--sport", "1000", "--dport", "80")
+	fs = decode(out)
+	if code != 0 || len(fs) != 1 || fs[0].Mark != 5 || fs[0].Orig.Sport != 1000 {
+		t.Errorf("-G --json: exit %d %+v", code, fs)
+	}
+	out, _, code = runKernel(t, ns.Name, "-L", "--json", "--orig-zone", "3")
+	fs = decode(out)
+	if code != 0 || len(fs) != 1 || fs[0].Orig.Zone == nil || *fs[0].Orig.Zone != 3 || fs[0].Zone != nil {
+		t.Errorf("-L --json --orig-zone 3: exit %d %+v", code, fs)
+	}
+	out, _, code = runKernel(t, ns.Name, "-L", "--summary")
+	if code != 0 || !regexp.MustCompile(`(?m)^ +2 +ipv4 +udp +- +53 `).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^ +1 +ipv4 +tcp +ESTABLISHED +80 `).MatchString(out) || !strings.Contains(out, "total: 3 flows") {
+		t.Errorf("-L --summary: exit %d\n%s", code, out)
+	}
+	_, errOut, code := runKernel(t, ns.Name, "-U", "-m", "9")
+	if code != 0 || !strings.Contains(errOut, "3 flow entries have been updated.") || strings.Contains(errOut, "Operation failed") {
+		t.Errorf("-U -m 9 over flows in zones: exit %d %q", code, errOut)
+	}
+	out, _, _ = runKernel(t, ns.Name, "-L", "--json")
+	for _, f := range decode(out) {
+		if f.Mark != 9 {
+			t.Errorf("after -U -m 9: %+v", f)
+		}
 	}
 }
