@@ -90,7 +90,7 @@ mkdir -p "$OUT"
 (cd "$ROOT" && go build -o "$OUT/sockfill" ./bench/sockfill && go build -o "$OUT/cmdtime" ./bench/cmdtime)
 SB=$OUT/stackbox
 if [ "$SS_ONLY" -eq 0 ]; then
-	if ! (cd "$ROOT" && go build -o "$SB" .); then
+	if ! (cd "$ROOT" && CGO_ENABLED=0 go build -o "$SB" .); then
 		echo "# stackbox does not build: timing ss alone" >&2
 		SS_ONLY=1
 	fi
