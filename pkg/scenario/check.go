@@ -3,6 +3,7 @@ package scenario
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -69,6 +70,7 @@ func (d *decoder) check(s *Scenario) {
 	c.addresses()
 	for i := range s.Hosts {
 		c.routes(i)
+		c.firewall(i)
 	}
 	c.links()
 	c.workloads()
@@ -635,4 +637,33 @@ func (c *checker) idle(p string, w *Idle) {
 	c.count(p+".backlog", &w.Backlog, 0)
 	c.socket(p+".socket", &w.Socket)
 	c.socket(p+".server_socket", &w.ServerSocket)
+}
+
+// firewall checks a host's chains: the policy names and that rules are
+// not empty (the simulator checks their syntax).
+func (c *checker) firewall(i int) {
+	f := c.s.Hosts[i].Firewall
+	if f == nil {
+		return
+	}
+	names := [...]string{"prerouting", "input", "forward", "output", "postrouting"}
+	for j, ch := range f.Chains() {
+		if ch == nil {
+			continue
+		}
+		p := idx("hosts", i) + ".firewall." + names[j]
+		switch strings.ToUpper(ch.Policy) {
+		case "":
+			ch.Policy = "ACCEPT"
+		case "ACCEPT", "DROP":
+			ch.Policy = strings.ToUpper(ch.Policy)
+		default:
+			c.fail(p+".policy", "bad policy %q (want ACCEPT or DROP)", ch.Policy)
+		}
+		for k, r := range ch.Rules {
+			if strings.TrimSpace(r.Text) == "" {
+				c.fail(idx(p+".rules", k), "empty rule (want iptables options like -p tcp --dport 80 -j DROP)")
+			}
+		}
+	}
 }

@@ -135,8 +135,9 @@ func kindName(n *yaml.Node) string {
 }
 
 var (
-	sysctlsType = reflect.TypeFor[Sysctls]()
-	lineType    = reflect.TypeFor[int]()
+	sysctlsType      = reflect.TypeFor[Sysctls]()
+	firewallRuleType = reflect.TypeFor[FirewallRule]()
+	lineType         = reflect.TypeFor[int]()
 )
 
 // value decodes n into v, which is addressable.
@@ -164,6 +165,12 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 	}
 	if t == sysctlsType {
 		d.sysctls(n, path, v)
+		return
+	}
+	if t == firewallRuleType {
+		if d.scalar(n, path) {
+			v.Set(reflect.ValueOf(FirewallRule{Text: n.Value, Line: n.Line}))
+		}
 		return
 	}
 	switch t.Kind() {

@@ -36,6 +36,13 @@
 //	    sysctls:                   # applied in file order; values kept as text
 //	      net.ipv4.ip_forward: 1   # a host with ip_forward routes
 //	      net.ipv4.tcp_rmem: 4096 131072 6291456
+//	    firewall:                  # netfilter; absent = no rules, no conntrack
+//	      conntrack: on            # track connections without a rule needing it
+//	      input:                   # also prerouting, forward, output, postrouting
+//	        policy: DROP           # ACCEPT (default) or DROP
+//	        rules:                 # iptables syntax without the chain, tried in order
+//	          - -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+//	          - -p tcp --dport 80 -j ACCEPT
 //	switches:
 //	  - name: sw0                  # a learning switch
 //	links:

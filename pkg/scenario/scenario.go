@@ -32,7 +32,9 @@ type Host struct {
 	Routes     []Route     `yaml:"routes"`
 	// Sysctls are set in file order after the stack's defaults.
 	Sysctls Sysctls `yaml:"sysctls"`
-	Line    int     `yaml:"-"`
+	// Firewall holds the host's netfilter rules; nil = none.
+	Firewall *Firewall `yaml:"firewall"`
+	Line     int       `yaml:"-"`
 }
 
 // Interface is a network interface of a host.
