@@ -18,6 +18,7 @@ type Network struct {
 	Links    []*Link
 
 	pool packetPool
+	work *workloadSet // the running workloads (workload.go), set by Start
 }
 
 // Link is a full-duplex link of the topology.
@@ -79,6 +80,9 @@ func Build(sc *scenario.Scenario) (*Network, error) {
 			if err := h.Sysctl.Set(s.Name, s.Value); err != nil {
 				return nil, fmt.Errorf("%s:%d: hosts: %s: sysctls: %w", sc.File, s.Line, h.Name, err)
 			}
+		}
+		if err := h.applyFirewall(sc.File, sh.Firewall); err != nil {
+			return nil, err
 		}
 	}
 	for _, ss := range sc.Switches {
@@ -171,6 +175,9 @@ func (n *Network) connect(sl *scenario.Link) error {
 	if cfg.Reorder > 0 && cfg.ReorderDelay == 0 {
 		cfg.ReorderDelay = cfg.Delay
 	}
+	// A wire keeps frames in order: jitter delays them, and only an
+	// explicit reorder share lets one overtake another.
+	cfg.NoReorder = cfg.Reorder == 0
 	ab, ba, err := sim.NewDuplex(n.Engine, cfg, recvB, recvA)
 	if err != nil {
 		return err

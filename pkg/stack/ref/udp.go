@@ -23,7 +23,8 @@ type UDPSocket struct {
 	// rmem is the receive queue's memory (sk_rmem_alloc: the datagrams'
 	// truesize), queue their sizes in order.
 	rmem  int
-	queue []int
+	queue []int // from head on
+	head  int
 	// Drops counts datagrams dropped for a full receive queue.
 	Drops uint64
 
@@ -131,11 +132,14 @@ func (s *UDPSocket) SendTo(dst netip.AddrPort, n int) error {
 // Read takes the next datagram from the receive queue and returns its
 // size, or -1 when the queue is empty.
 func (s *UDPSocket) Read() int {
-	if len(s.queue) == 0 {
+	if s.head == len(s.queue) {
 		return -1
 	}
-	n := s.queue[0]
-	s.queue = s.queue[1:]
+	n := s.queue[s.head]
+	s.head++
+	if s.head == len(s.queue) {
+		s.queue, s.head = s.queue[:0], 0 // empty: reuse the array
+	}
 	s.rmem -= udpTruesize(n)
 	return n
 }
@@ -143,7 +147,7 @@ func (s *UDPSocket) Read() int {
 // Queued returns the bytes waiting in the receive queue (ss's Recv-Q).
 func (s *UDPSocket) Queued() int {
 	t := 0
-	for _, n := range s.queue {
+	for _, n := range s.queue[s.head:] {
 		t += n
 	}
 	return t
