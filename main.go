@@ -8,8 +8,10 @@ import (
 	"os"
 
 	"github.com/stackbox/stackbox/cmd/conntrack"
+	"github.com/stackbox/stackbox/cmd/diff"
 	"github.com/stackbox/stackbox/cmd/ethtool"
 	"github.com/stackbox/stackbox/cmd/nstat"
+	"github.com/stackbox/stackbox/cmd/sim"
 	"github.com/stackbox/stackbox/cmd/ss"
 	"github.com/stackbox/stackbox/pkg/cli"
 )
@@ -20,6 +22,8 @@ var applets = []cli.Applet{
 	{Name: "nstat", Short: "network statistics counters", New: nstat.NewCmd},
 	{Name: "ethtool", Short: "query or control network driver and hardware settings", New: ethtool.NewCmd},
 	{Name: "conntrack", Short: "command line interface for netfilter connection tracking", New: conntrack.NewCmd},
+	{Name: "sim", Short: "run scenarios on the reference stack", New: sim.NewCmd},
+	{Name: "diff", Short: "one view of two stacks side by side", New: diff.NewCmd},
 }
 
 func main() {

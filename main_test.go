@@ -23,14 +23,16 @@ func TestDispatch(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{args: []string{"stackbox"}, wantOut: "Applets:\n  conntrack  command line interface for netfilter connection tracking\n  ethtool    query or control network driver and hardware settings\n  nstat      network statistics counters\n  ss         investigate sockets\n"},
+		{args: []string{"stackbox"}, wantOut: "Applets:\n  conntrack  command line interface for netfilter connection tracking\n  diff       one view of two stacks side by side\n  ethtool    query or control network driver and hardware settings\n  nstat      network statistics counters\n  sim        run scenarios on the reference stack\n  ss         investigate sockets\n"},
 		{args: []string{"/usr/local/bin/stackbox", "--help"}, wantOut: "Applets:"},
-		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\nconntrack\n"},
+		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\nconntrack\nsim\ndiff\n"},
 		{args: []string{"stackbox", "ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"/sbin/ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"stackbox", "nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},
 		{args: []string{"/usr/local/sbin/nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},
 		{args: []string{"ss", "--bogus"}, code: 255, wantErr: "ss: unrecognized option '--bogus'\nUsage: ss [ OPTIONS ]"},
+		{args: []string{"stackbox", "diff", "counters", "sim:burst@0s", "sim:burst@0s"}, wantOut: "| counter"},
+		{args: []string{"stackbox", "diff", "counters", "host"}, code: 2, wantErr: "diff: want a view and two targets"},
 		{args: []string{"stackbox", "nosuch"}, code: 1, wantErr: `unknown applet "nosuch"`},
 		{args: []string{"stackbox", "completion", "bash"}, wantOut: "bash completion"},
 		{args: []string{"stackbox", "completion", "zsh"}, wantOut: "#compdef stackbox"},

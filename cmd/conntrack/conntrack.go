@@ -14,7 +14,9 @@
 //   - --json prints flows, expectations and events of -L, -G and -E as
 //     JSON Lines;
 //   - --summary with -L prints a summary of the matching flows (by
-//     protocol, state and status) instead of the flows.
+//     protocol, state and status) instead of the flows;
+//   - --sim SCENARIO [--at T] [--host NAME] acts on a host of the
+//     reference stack running a scenario instead of the kernel.
 package conntrack
 
 import (
@@ -25,10 +27,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stackbox/stackbox/internal/simtarget"
 	"github.com/stackbox/stackbox/pkg/cli"
 	"github.com/stackbox/stackbox/pkg/stack"
 	"github.com/stackbox/stackbox/pkg/stack/kernel"
@@ -77,6 +81,8 @@ type extras struct {
 	summary      bool
 	hasNetns     bool
 	netnsMissing bool
+	sim          simtarget.Spec // --sim, --at, --host
+	simErr       error
 }
 
 // takeExtras removes stackbox's options (spelled in full) from args.
@@ -88,6 +94,13 @@ func takeExtras(args []string) ([]string, extras) {
 		switch {
 		case a == "--":
 			return append(out, args[i:]...), x
+		case a == "--sim" || a == "--at" || a == "--host" ||
+			strings.HasPrefix(a, "--sim=") || strings.HasPrefix(a, "--at=") || strings.HasPrefix(a, "--host="):
+			n, err := x.sim.Take("", args[i:])
+			if err != nil && x.simErr == nil {
+				x.simErr = err
+			}
+			i += n - 1
 		case a == "--json":
 			x.json = true
 		case a == "--summary":
@@ -105,6 +118,9 @@ func takeExtras(args []string) ([]string, extras) {
 		default:
 			out = append(out, a)
 		}
+	}
+	if err := x.sim.Check(""); err != nil && x.simErr == nil {
+		x.simErr = err
 	}
 	return out, x
 }

@@ -29,6 +29,9 @@ func (r *runner) main(args []string) error {
 	if r.x.netnsMissing {
 		return otherErrorf("option `--netns' requires an argument")
 	}
+	if r.x.simErr != nil {
+		return otherErrorf("%s", r.x.simErr)
+	}
 	if len(args) > 1 && (args[0] == "-R" || args[0] == "--load-file") {
 		return r.loadFile(args[1])
 	}
@@ -64,7 +67,7 @@ func (r *runner) stack() (stack.FlowStack, error) {
 	if r.st != nil {
 		return r.st, nil
 	}
-	st, err := r.opts.NewStack(r.x.netns)
+	st, err := openTarget(r.opts, &r.x)
 	if err != nil {
 		return nil, err
 	}

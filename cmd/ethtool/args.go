@@ -1,6 +1,10 @@
 package ethtool
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/stackbox/stackbox/internal/simtarget"
+)
 
 // mode is the operation an invocation asks for.
 type mode int
@@ -50,6 +54,7 @@ type invocation struct {
 	dev   string
 	json  bool
 	netns string
+	sim   simtarget.Spec // --sim, --at, --host
 	// extra holds the arguments after the device.
 	extra []string
 }
@@ -68,11 +73,19 @@ func (e unexpectedParam) Error() string {
 }
 
 // parseArgs parses the arguments after the program name as ethtool 6.1
-// does: leading flags (--json, --debug N, and stackbox's --netns NAME),
+// does: leading flags (--json, --debug N, and stackbox's --netns NAME,
+// --sim SCENARIO, --at T and --host NAME),
 // then one mode option and its device, or a device alone.
 func parseArgs(args []string) (invocation, error) {
 	var inv invocation
 	for len(args) > 0 {
+		if n, err := inv.sim.Take("", args); n > 0 {
+			if err != nil {
+				return inv, badArgs{}
+			}
+			args = args[n:]
+			continue
+		}
 		switch args[0] {
 		case "--json":
 			inv.json = true

@@ -14,7 +14,10 @@
 // stackbox's additions: --json for -i, -g, -l, -c and DEVNAME (the keys of later
 // ethtool releases; absent values are left out), and --netns NAME (before
 // the option) to read a named network namespace, as
-// `ip netns exec NAME ethtool` does.
+// `ip netns exec NAME ethtool` does. --sim SCENARIO [--at T] [--host NAME]
+// (before the option) names a host of the reference stack, whose
+// simulated NIC is not modelled yet: every query fails with a one-line
+// error.
 //
 //	ethtool DEVNAME                    link settings
 //

@@ -55,6 +55,9 @@ func run(opts *Options, inv invocation) error {
 			return unexpectedParam{inv.extra[0]}
 		}
 	}
+	if inv.sim.Set() || inv.sim.HasAt || inv.sim.HasHost {
+		return simNIC(inv)
+	}
 	dev, err := opts.Open(inv.netns, inv.dev)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stackbox/stackbox/internal/simtarget"
 	"github.com/stackbox/stackbox/pkg/cli/getopt"
 	"github.com/stackbox/stackbox/pkg/nstat"
 )
@@ -36,8 +37,9 @@ type flags struct {
 	json, pretty         bool  // -j -p
 	jsonRates            bool  // --json (any long form): with rates
 	version, help        bool
-	netns                string // --netns NAME
-	prometheus, softnet  bool   // --prometheus --softnet
+	netns                string         // --netns NAME
+	sim                  simtarget.Spec // --sim SCENARIO, --at T, --host NAME
+	prometheus, softnet  bool           // --prometheus --softnet
 	patterns             []string
 }
 
@@ -78,6 +80,9 @@ func parseFlags(args []string) (*flags, error) {
 	}
 	if extraErr != nil {
 		return nil, extraErr
+	}
+	if err := f.sim.Check("nstat"); err != nil {
+		return nil, &usageError{err.Error()}
 	}
 	f.patterns = operands
 	return f, nil
@@ -141,6 +146,13 @@ func (f *flags) takeExtras(args []string) ([]string, error) {
 		case a == "--":
 			return append(rest, args[i:]...), firstErr
 		case strings.HasPrefix(a, "--"):
+			if n, err := f.sim.Take("nstat", args[i:]); n > 0 {
+				if err != nil {
+					fail("%s", err)
+				}
+				i += n - 1
+				continue
+			}
 			name, val, hasVal := strings.Cut(a[2:], "=")
 			switch name {
 			case "netns":

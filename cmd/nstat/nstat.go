@@ -13,7 +13,10 @@
 //     node_exporter's netstat names, without reading or writing the
 //     history or asking a daemon;
 //   - --softnet prints /proc/net/softnet_stat per CPU with its columns
-//     named (-j or --json for JSON, -p to indent it).
+//     named (-j or --json for JSON, -p to indent it);
+//   - --sim SCENARIO [--at T] [--host NAME] reads a host of the reference
+//     stack instead of the kernel, with no history file and no daemon:
+//     every run prints the counters since the simulation started.
 //
 // stackbox's options must be spelled in full; every abbreviation nstat
 // accepts keeps its nstat meaning.

@@ -25,7 +25,7 @@ func run(ctx context.Context, opts *Options, f *flags) error {
 		fmt.Fprint(io.Out, versionText) // unchecked, as nstat's printf
 		return nil
 	}
-	target, err := opts.NewStack(f.netns)
+	target, err := openTarget(opts, f)
 	if err != nil {
 		return err
 	}

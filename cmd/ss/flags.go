@@ -3,6 +3,7 @@ package ss
 import (
 	"fmt"
 
+	"github.com/stackbox/stackbox/internal/simtarget"
 	"github.com/stackbox/stackbox/pkg/cli/getopt"
 	"github.com/stackbox/stackbox/pkg/stack"
 )
@@ -17,6 +18,7 @@ type flags struct {
 	tos, cgroup, inetSockopt         bool
 	version, help                    bool
 	diagFile, filterFile, netns      string
+	sim                              simtarget.Spec // --sim, --at, --host
 
 	sel         selection
 	stateFilter stack.StateSet // ss's state_filter
@@ -41,10 +43,14 @@ func (e *plainError) Error() string { return e.msg }
 
 // parseFlags parses ss's command line the way ss 6.1's main() does.
 func parseFlags(args []string) (*flags, error) {
+	args, sim, simErr := takeSim(args)
 	opts, operands, err := getopt.Parse("ss", args, ssOptions)
-	f := &flags{sel: newSelection(), operands: operands}
+	f := &flags{sel: newSelection(), operands: operands, sim: sim}
 	if err != nil {
 		return nil, &usageError{err.Error()}
+	}
+	if simErr != nil {
+		return nil, simErr
 	}
 	for _, o := range opts {
 		if err := f.apply(o); err != nil {

@@ -21,7 +21,7 @@ func run(opts *Options, f *flags) error {
 		fmt.Fprintln(io.Out, "ss utility, iproute2-6.1.0")
 		return nil
 	}
-	target, err := opts.NewStack(f.netns, io.ErrOut)
+	target, err := openTarget(opts, f)
 	if err != nil {
 		return err
 	}

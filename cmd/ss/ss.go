@@ -1,5 +1,8 @@
 // Package ss is the ss applet: iproute2's ss 6.1 over a stack.Stack, with the
-// same options, output and exit codes, plus --json.
+// same options, output and exit codes, plus --json, and --sim SCENARIO
+// [--at T] [--host NAME] to read a host of the reference stack instead of
+// the kernel (spelled in full: every abbreviation ss accepts keeps its
+// meaning).
 package ss
 
 import (

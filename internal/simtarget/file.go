@@ -1,0 +1,8 @@
+package simtarget
+
+import "os"
+
+func fileExists(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && !st.IsDir()
+}
