@@ -162,6 +162,13 @@ func getFlowRequest(f *stack.Flow) []byte {
 func updateFlowRequest(f *stack.Flow) []byte {
 	r := newNFRequest(nfnlSubsysCT, ctMsgNew, nlmFRequest|nlmFAck, flowFamily(f))
 	r.flowLookup(f, false)
+	r.flowSettings(f)
+	return r.bytes()
+}
+
+// flowSettings adds the changeable parts f has set: timeout, status, mark,
+// protocol state, helper, labels.
+func (r *nfRequest) flowSettings(f *stack.Flow) {
 	if f.Has&stack.FlowHasTimeout != 0 {
 		r.u32(ctaTimeout, f.Timeout)
 	}
@@ -183,7 +190,6 @@ func updateFlowRequest(f *stack.Flow) []byte {
 			r.attr(ctaLabelsMask, f.LabelsMask)
 		}
 	}
-	return r.bytes()
 }
 
 // createFlowRequest is IPCTNL_MSG_CT_NEW creating f, with the parts f
@@ -199,30 +205,10 @@ func createFlowRequest(f *stack.Flow) []byte {
 	if f.Has&stack.FlowHasMaster != 0 {
 		r.tuple(ctaTupleMaster, &f.Master)
 	}
-	if f.Has&stack.FlowHasTimeout != 0 {
-		r.u32(ctaTimeout, f.Timeout)
-	}
-	if f.Has&stack.FlowHasStatus != 0 {
-		r.u32(ctaStatus, f.Status)
-	}
-	if f.Has&stack.FlowHasMark != 0 {
-		r.u32(ctaMark, f.Mark)
-	}
 	if f.Has&stack.FlowHasZone != 0 {
 		r.u16(ctaZone, f.Zone)
 	}
-	if f.Has&stack.FlowHasProtoState != 0 {
-		r.protoinfo(f)
-	}
-	if f.Has&stack.FlowHasHelper != 0 {
-		r.nest(ctaHelp, func() { r.str(ctaHelpName, f.Helper) })
-	}
-	if f.Has&stack.FlowHasLabels != 0 {
-		r.attr(ctaLabels, f.Labels)
-		if len(f.LabelsMask) > 0 {
-			r.attr(ctaLabelsMask, f.LabelsMask)
-		}
-	}
+	r.flowSettings(f)
 	return r.bytes()
 }
 
