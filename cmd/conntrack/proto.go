@@ -1,6 +1,9 @@
 package conntrack
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // protoHandler is one of conntrack's protocol extensions: its options
 // (usable after -p), their legality per command, and their parser.
@@ -221,8 +224,10 @@ func greHandler() *protoHandler {
 	return h
 }
 
-// protoHandlers are the extensions, looked up by name first.
-var protoHandlers = func() []*protoHandler {
+// protoHandlers returns the extensions, looked up by name first. They are
+// built on first use, not at start: every applet of the binary would pay
+// for them otherwise.
+var protoHandlers = sync.OnceValue(func() []*protoHandler {
 	tcp := withState(tcpLike("tcp", 6), "TCP", tcpStates, "  --state\t\t\tTCP state, fe. ESTABLISHED\n")
 	sctp := withState(tcpLike("sctp", 132), "SCTP", sctpStates, "  --state\t\t\tSCTP state, fe. ESTABLISHED\n")
 	sctp.opts = append(sctp.opts, longOpt{"orig-vtag", reqArg, 'a'}, longOpt{"reply-vtag", reqArg, 'b'})
@@ -253,7 +258,7 @@ var protoHandlers = func() []*protoHandler {
 		icmpHandler("icmp", 1, "icmp"), icmpHandler("icmpv6", 58, "icmpv6"),
 		greHandler(),
 	}
-}()
+})
 
 // unknownProto handles any other protocol: no options.
 var unknownProto = &protoHandler{name: "unknown", help: "  no options (unsupported)\n"}
@@ -275,7 +280,7 @@ var protoNames = map[string]uint8{
 // findProto is conntrack's findproto: a handler name (any case), a
 // protocol name, or a number up to 255.
 func findProto(name string) (*protoHandler, uint8, bool) {
-	for _, h := range protoHandlers {
+	for _, h := range protoHandlers() {
 		if strings.EqualFold(h.name, name) {
 			return h, h.num, true
 		}
@@ -287,7 +292,7 @@ func findProto(name string) (*protoHandler, uint8, bool) {
 	if !ok || rest != "" || v > 255 {
 		return nil, 0, false
 	}
-	for _, h := range protoHandlers {
+	for _, h := range protoHandlers() {
 		if uint64(h.num) == v {
 			return h, h.num, true
 		}
