@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -312,14 +313,14 @@ func TestRealConntrackEvents(t *testing.T) {
 	ns.Run("sysctl", "-q", "-w", "net.netfilter.nf_conntrack_acct=1", "net.netfilter.nf_conntrack_timestamp=1")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	listen := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
-		var out bytes.Buffer
+	listen := func(args ...string) (*exec.Cmd, *syncBuffer) {
+		out := &syncBuffer{}
 		cmd := ns.Command(ctx, "conntrack", append([]string{"-E"}, args...)...)
-		cmd.Stdout = &out
+		cmd.Stdout = out
 		if err := ns.Start(cmd); err != nil {
 			t.Fatal(err)
 		}
-		return cmd, &out
+		return cmd, out
 	}
 	xc, xout := listen("-o", "xml")
 	tc, tout := listen("-o", "extended,id")
@@ -334,7 +335,14 @@ func TestRealConntrackEvents(t *testing.T) {
 	for _, op := range ops {
 		ns.Run("conntrack", op...)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Wait for both listeners to print every event (a loaded machine
+	// may take a while to deliver the destroy events), at most 10 s.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		if strings.Count(xout.String(), "<flow ") >= len(ops) && strings.Count(tout.String(), "\n") >= len(ops) {
+			break
+		}
+	}
 	for _, c := range []*exec.Cmd{xc, tc} {
 		_ = c.Process.Signal(os.Interrupt)
 		_ = c.Wait()
@@ -420,4 +428,22 @@ func dropField(line, prefix string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// syncBuffer is a bytes.Buffer a command writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
