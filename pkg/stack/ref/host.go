@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/stackbox/stackbox/pkg/nic/simnic"
 	"github.com/stackbox/stackbox/pkg/stack/ref/sim"
 	"github.com/stackbox/stackbox/pkg/stack/ref/sysctl"
 )
@@ -23,10 +24,13 @@ type Host struct {
 	CPUs   int
 
 	neigh neighTable
-	udp   udpTable
-	tcp   tcpTable
-	ct    connTable
-	nf    netfilter
+	// cpus are the host's simulated CPUs with their softnet data, shared
+	// by its NICs (nic_stack.go); nil until a NIC is attached.
+	cpus *simnic.CPUs[*Packet]
+	udp  udpTable
+	tcp  tcpTable
+	ct   connTable
+	nf   netfilter
 
 	frags map[fragKey]*fragQueue // datagrams being reassembled
 
@@ -55,6 +59,9 @@ type Interface struct {
 	// port is where frames leave: the link to the peer interface or to a
 	// switch. Nil for an interface without a link (lo-like).
 	port *sim.Link[*Packet]
+	// nic is the simulated NIC between the stack and the link (rings,
+	// interrupts, NAPI; nic_stack.go); nil sends and receives directly.
+	nic *simnic.NIC[*Packet]
 }
 
 // IfStats are an interface's counters (/proc/net/dev's).

@@ -119,6 +119,10 @@ func (h *Host) ipFinish(p *Packet, r *Route) error {
 		h.transmit(p, r.Dev, nh)
 		return nil
 	}
+	if p.GSOSize > 0 && p.Proto == protoTCP {
+		h.gsoSegment(p, r.Dev, nh)
+		return nil
+	}
 	if p.DF || p.V6 && p.In != nil {
 		// Too big and not to be fragmented here: the sender hears of it.
 		h.MIB.Inc(c.FragFails)
@@ -335,4 +339,30 @@ func (h *Host) reassemble(p *Packet) *Packet {
 	whole.MoreFrags = false
 	h.MIB.Inc(c.ReasmOKs)
 	return whole
+}
+
+// gsoSegment cuts a GRO-merged TCP packet that does not fit the outgoing
+// MTU back into segments of its GSOSize (as the kernel's GSO does for a
+// forwarded GRO packet) and transmits them.
+func (h *Host) gsoSegment(p *Packet, ifc *Interface, nh netip.Addr) {
+	psh := p.TCP.Flags & tcpPSH
+	seq, left := p.TCP.Seq, p.Payload
+	for left > 0 {
+		n := min(p.GSOSize, left)
+		s := h.Net.pool.clone(p)
+		s.GSOSize = 0
+		s.Payload = n
+		s.TCP.Seq = seq
+		s.TCP.Flags &^= tcpPSH
+		if n == left {
+			s.TCP.Flags |= psh
+		}
+		if !s.V6 && seq != p.TCP.Seq {
+			s.ID = h.nextIPID()
+		}
+		h.transmit(s, ifc, nh)
+		seq += uint32(n)
+		left -= n
+	}
+	h.Net.pool.put(p)
 }

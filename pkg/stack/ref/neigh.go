@@ -164,17 +164,16 @@ func (h *Host) arpInput(ifc *Interface, p *Packet) {
 	ifc.xmit(r, p.l2src)
 }
 
-// xmit puts a frame for l2dst (nil: broadcast) on ifc's link.
+// xmit puts a frame for l2dst (nil: broadcast) on ifc's link, through
+// ifc's simulated NIC when it has one (its transmit queue and ring; the
+// NIC calls ifc.wire, nic_stack.go).
 func (ifc *Interface) xmit(p *Packet, l2dst *Interface) {
 	p.l2src, p.l2dst = ifc, l2dst
-	n := ifc.Host.Net
-	if ifc.port == nil || !ifc.port.Send(p, p.WireLen()) {
-		ifc.Stats.TxDropped++
-		n.pool.put(p)
+	if ifc.nic != nil {
+		ifc.nic.Transmit(p)
 		return
 	}
-	ifc.Stats.TxPackets++
-	ifc.Stats.TxBytes += uint64(p.Len())
+	ifc.wire(p)
 }
 
 // receive handles a frame arriving on ifc from its link.
@@ -184,9 +183,19 @@ func (ifc *Interface) receive(p *Packet) {
 		h.Net.pool.put(p) // flooded unicast for another interface
 		return
 	}
+	p.In = ifc
+	if ifc.nic != nil {
+		// The NIC's ring, interrupt and NAPI hand the packet on
+		// (nicStack.Deliver); a full ring drops it (nicStack.Drop).
+		n := uint64(p.Len())
+		if ifc.nic.Receive(p) {
+			ifc.Stats.RxPackets++
+			ifc.Stats.RxBytes += n
+		}
+		return
+	}
 	ifc.Stats.RxPackets++
 	ifc.Stats.RxBytes += uint64(p.Len())
-	p.In = ifc
 	if p.Proto == protoARP {
 		h.arpInput(ifc, p)
 		return

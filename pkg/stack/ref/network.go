@@ -93,6 +93,10 @@ func Build(sc *scenario.Scenario) (*Network, error) {
 			return nil, fmt.Errorf("%s:%d: links[%d]: %w", sc.File, sc.Links[i].Line, i, err)
 		}
 	}
+	// Each linked interface gets its simulated NIC (nic_stack.go).
+	if err := n.attachNICs(sc); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 

@@ -114,6 +114,10 @@ type Packet struct {
 	// Payload is the transport payload in bytes (for fragments, the part
 	// of the IP payload this fragment carries).
 	Payload int
+	// GSOSize, for a TCP packet GRO merged from several segments, is the
+	// segments' payload size: forwarded, the packet is cut back into
+	// segments of that size (GSO) where it does not fit the MTU.
+	GSOSize int
 
 	// ARP: the request's or reply's addresses (Src, Dst above are the
 	// sender's and target's protocol addresses), Reply for a reply.

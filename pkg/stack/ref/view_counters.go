@@ -21,18 +21,22 @@ func (v *HostView) Counters(ctx context.Context) (*stack.Counters, error) {
 const softnetColumns = 15
 
 // Softnet returns one softnet_stat line per CPU of the host, in Linux
-// 6.18's layout. The simulated NIC and its per-CPU backlog are not
-// modelled yet, so every count is zero.
+// 6.18's layout: the counts of the simulated NICs' NAPI and backlog
+// (simnic), zeros for a host without a NIC.
 func (v *HostView) Softnet(ctx context.Context) ([]stack.SoftnetStat, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := max(v.Host.CPUs, 1)
-	out := make([]stack.SoftnetStat, n)
-	for cpu := range out {
+	var out []stack.SoftnetStat
+	if c := v.Host.cpus; c != nil {
+		out = c.Softnet()
+	}
+	// CPUs the NICs do not use (none, or more than they were made
+	// with) have zero counts.
+	for cpu := len(out); cpu < max(v.Host.CPUs, 1); cpu++ {
 		cols := make([]uint32, softnetColumns)
 		cols[12] = uint32(cpu)
-		out[cpu] = stack.SoftnetStat{CPU: cpu, HasBacklogLen: true, Columns: cols}
+		out = append(out, stack.SoftnetStat{CPU: cpu, HasBacklogLen: true, Columns: cols})
 	}
 	return out, nil
 }
