@@ -23,9 +23,9 @@ func TestDispatch(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{args: []string{"stackbox"}, wantOut: "Applets:\n  conntrack  command line interface for netfilter connection tracking\n  diff       one view of two stacks side by side\n  ethtool    query or control network driver and hardware settings\n  nstat      network statistics counters\n  sim        run scenarios on the reference stack\n  ss         investigate sockets\n"},
+		{args: []string{"stackbox"}, wantOut: "Applets:\n  conntrack  command line interface for netfilter connection tracking\n  diff       one view of two stacks side by side\n  ethtool    query or control network driver and hardware settings\n  nstat      network statistics counters\n  sim        run scenarios on the reference stack\n  ss         investigate sockets\n  tune       show, apply, verify and roll back network tuning profiles\n"},
 		{args: []string{"/usr/local/bin/stackbox", "--help"}, wantOut: "Applets:"},
-		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\nconntrack\nsim\ndiff\n"},
+		{args: []string{"stackbox", "--list"}, wantOut: "ss\nnstat\nethtool\nconntrack\nsim\ndiff\ntune\n"},
 		{args: []string{"stackbox", "ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"/sbin/ss", "-V"}, wantOut: "ss utility, iproute2-6.1.0\n"},
 		{args: []string{"stackbox", "nstat", "-V"}, wantOut: "nstat utility, iproute2-6.1.0\n"},
@@ -135,5 +135,29 @@ func TestInstallArgs(t *testing.T) {
 	code, _ := cli.ExitCode(install(io, []string{"/nonexistent/dir"}))
 	if code != 1 {
 		t.Errorf("install into a missing dir: exit %d, want 1", code)
+	}
+}
+
+func TestLeadingSim(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		fails    bool
+	}{
+		{in: "stackbox --sim s1 ethtool -G eth0 rx 4096", want: "stackbox ethtool --sim s1 -G eth0 rx 4096"},
+		{in: "stackbox --sim=web --host server --at 2s ss -tn", want: "stackbox ss --sim=web --host server --at 2s -tn"},
+		{in: "stackbox ss --sim web", want: "stackbox ss --sim web"},
+		{in: "stackbox --sim", fails: true},
+		{in: "stackbox --sim web", fails: true},
+	} {
+		got, err := leadingSim(strings.Fields(c.in))
+		if c.fails {
+			if err == nil {
+				t.Errorf("%q: no error", c.in)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, " ") != c.want {
+			t.Errorf("%q: %q, %v; want %q", c.in, strings.Join(got, " "), err, c.want)
+		}
 	}
 }

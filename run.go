@@ -23,6 +23,10 @@ func run(io *cli.IO, args []string) error {
 		listApplets(io)
 		return nil
 	}
+	args, err := leadingSim(args)
+	if err != nil {
+		return err
+	}
 	switch args[1] {
 	case "-h", "--help", "help":
 		listApplets(io)
@@ -100,4 +104,38 @@ func completion(io *cli.IO, args []string) error {
 		return root.GenFishCompletion(io.Out, true)
 	}
 	return cli.Errorf(2, "%s completion: unknown shell %q (want bash, zsh or fish)", binaryName, args[0])
+}
+
+// leadingSim moves the target options written before the applet's name
+// (`stackbox --sim NAME ethtool -G eth0 rx 4096`) after it, where every
+// applet takes them: --sim, --at and --host, each with its value as the
+// next word or after "=".
+func leadingSim(args []string) ([]string, error) {
+	var moved []string
+	i := 1
+	for i < len(args) {
+		a := args[i]
+		name, _, hasValue := strings.Cut(a, "=")
+		if name != "--sim" && name != "--at" && name != "--host" {
+			break
+		}
+		if hasValue {
+			moved = append(moved, a)
+			i++
+			continue
+		}
+		if i+1 >= len(args) {
+			return nil, cli.Errorf(2, "%s: option %s needs a value", binaryName, a)
+		}
+		moved = append(moved, a, args[i+1])
+		i += 2
+	}
+	if len(moved) == 0 {
+		return args, nil
+	}
+	if i >= len(args) {
+		return nil, cli.Errorf(2, "%s: %s: no applet named after it", binaryName, strings.Join(moved, " "))
+	}
+	out := append([]string{args[0], args[i]}, moved...)
+	return append(out, args[i+1:]...), nil
 }

@@ -56,7 +56,7 @@ func run(opts *Options, inv invocation) error {
 		}
 	}
 	if inv.sim.Set() || inv.sim.HasAt || inv.sim.HasHost {
-		return simNIC(inv)
+		return simNIC(opts, inv) // sim.go: the simulated NIC (edited for issue 7's sessions)
 	}
 	dev, err := opts.Open(inv.netns, inv.dev)
 	if err != nil {

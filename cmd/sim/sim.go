@@ -1,4 +1,5 @@
-// Package sim is the sim applet: scenario runs on the reference stack.
+// Package sim is the sim applet: scenario runs on the reference stack,
+// and simulation sessions (session.go).
 //
 //	stackbox sim run SCENARIO [--until T] [--json]
 //
@@ -43,11 +44,14 @@ func NewCmdWith(opts *Options, runF func(*RunOptions) error) *cobra.Command {
 		Long:  "Run scenarios on the reference stack, a deterministic simulation of a Linux-like TCP/IP stack.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErrorf(cmd, "missing command (want: sim run SCENARIO)")
+			return usageErrorf(cmd, "missing command (want: sim run SCENARIO, or sim new|run|set|log|reset|rm|ls for sessions)")
 		},
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, "%v", err) })
-	cmd.AddCommand(newRunCmd(opts, runF))
+	run := newRunCmd(opts, runF)
+	withSessions(run, opts) // session_run.go: sim run SESSION [DURATION]
+	cmd.AddCommand(run)
+	cmd.AddCommand(sessionCommands(opts)...) // session.go: sim new, set, log, reset, rm, ls
 	return cmd
 }
 

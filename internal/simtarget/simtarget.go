@@ -2,9 +2,17 @@
 // reference stack instead of the host kernel, and opens the simulated
 // host they name:
 //
-//	--sim SCENARIO   a scenario file, or the name of a shipped scenario
-//	--at T           the virtual time to look at (default: the scenario's end)
+//	--sim SCENARIO   a simulation session (stackbox sim new), a scenario
+//	                 file, or the name of a shipped scenario
+//	--at T           the virtual time to look at (default: a session's
+//	                 current time, a scenario's end)
 //	--host NAME      the host to look at (default: the scenario's first)
+//
+// A session is looked up first (internal/session says where sessions
+// live): a session named NAME wins over a scenario file NAME in the
+// working directory ("./NAME" names the file); no session can have a
+// shipped scenario's name. Reading a session replays it: its scenario,
+// with each logged change made at its time, run to the time looked at.
 //
 // The options must be spelled in full ("--sim X" or "--sim=X"), so that
 // every abbreviation the original tools accept keeps its meaning.
@@ -91,33 +99,17 @@ func (s *Spec) Until(sc *scenario.Scenario) (sim.Time, error) {
 	if s.At == "" {
 		return sim.FromDuration(sc.Duration), nil
 	}
-	d, err := scenario.ParseDuration(s.At)
-	if err != nil {
-		return 0, fmt.Errorf("--at: %w", err)
-	}
-	return sim.FromDuration(d), nil
+	return s.parseAt()
 }
 
-// Open loads the scenario, runs it to the spec's time and returns the
-// view of its host.
+// Open opens the simulation the spec names, runs it to the spec's time
+// and returns the view of its host.
 func (s *Spec) Open() (*ref.HostView, error) {
-	sc, err := scenario.Resolve(s.Scenario)
+	o, err := s.OpenSim()
 	if err != nil {
 		return nil, err
 	}
-	until, err := s.Until(sc)
-	if err != nil {
-		return nil, err
-	}
-	n, err := ref.Simulate(sc, until)
-	if err != nil {
-		return nil, err
-	}
-	v, err := n.HostView(s.Host)
-	if err != nil {
-		return nil, fmt.Errorf("--host: %w", err)
-	}
-	return v, nil
+	return o.View, nil
 }
 
 // String writes the spec as a diff target: "sim:SCENARIO[@T][/HOST]".
@@ -164,9 +156,12 @@ func Parse(text string) (Spec, error) {
 	return s, nil
 }
 
-// isScenario reports whether text names a scenario file or a shipped
-// scenario.
+// isScenario reports whether text names a session, a scenario file or a
+// shipped scenario.
 func isScenario(text string) bool {
+	if Sessions().Exists(text) {
+		return true
+	}
 	if _, err := scenario.ShippedFile(text); err == nil {
 		return true
 	}
