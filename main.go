@@ -13,6 +13,7 @@ import (
 	"github.com/stackbox/stackbox/cmd/nstat"
 	"github.com/stackbox/stackbox/cmd/sim"
 	"github.com/stackbox/stackbox/cmd/ss"
+	"github.com/stackbox/stackbox/cmd/tune"
 	"github.com/stackbox/stackbox/pkg/cli"
 )
 
@@ -24,6 +25,7 @@ var applets = []cli.Applet{
 	{Name: "conntrack", Short: "command line interface for netfilter connection tracking", New: conntrack.NewCmd},
 	{Name: "sim", Short: "run scenarios on the reference stack", New: sim.NewCmd},
 	{Name: "diff", Short: "one view of two stacks side by side", New: diff.NewCmd},
+	{Name: "tune", Short: "show, apply, verify and roll back network tuning profiles", New: tune.NewCmd}, // issue 8
 }
 
 func main() {
