@@ -140,13 +140,13 @@ func TestSimErrors(t *testing.T) {
 		{[]string{"ss", "-tan", "--sim", "web", "--host", "nosuch"},
 			"--- stderr\nss: --host: scenario web has no host \"nosuch\" (hosts: client1, client2, client3, router, server)\n--- exit 1\n"},
 		{[]string{"nstat", "--sim", "nosuch"},
-			"--- stderr\nnstat: scenario \"nosuch\": no such file and no shipped scenario of that name (shipped: bulk, burst, rss, storm, synflood, web)\n--- exit 255\n"},
+			"--- stderr\nnstat: scenario \"nosuch\": no such file and no shipped scenario of that name (shipped: bulk, burst, ctfull, rss, storm, synflood, timewait, web)\n--- exit 255\n"},
 		{[]string{"nstat", "--sim", "web", "--at", "soon"},
 			"--- stderr\nnstat: --at: bad duration \"soon\" (want a number and a unit: ns, us, ms, s, m, h)\n--- exit 255\n"},
 		{[]string{"conntrack", "-L", "--host", "server"},
 			"--- stderr\nconntrack v1.4.7 (conntrack-tools): option '--host' needs --sim\n--- exit 1\n"},
-		{[]string{"ethtool", "--sim", "web", "--host", "server", "-i", "eth0"},
-			"--- stderr\nethtool: eth0 on server: the simulated NIC is not modelled yet\n--- exit 1\n"},
+		{[]string{"ethtool", "--sim", "web", "--host", "server", "-i", "eth7"}, // issue 7: the NIC is modelled
+			"--- stderr\nethtool: host server of scenario web has no device eth7\n--- exit 1\n"},
 	} {
 		if got := string(runCLI(tt.args)); got != tt.want {
 			t.Errorf("%q:\n got %q\nwant %q", tt.args, got, tt.want)

@@ -22,6 +22,8 @@ var goldenUntil = map[string]string{
 	"burst":    "10ms",
 	"rss":      "100ms",
 	"storm":    "300ms",
+	"ctfull":   "300ms",
+	"timewait": "300ms",
 	"synflood": "1100ms",
 	"web":      "400ms",
 }

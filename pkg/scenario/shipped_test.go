@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite testdata/scenarios from pkg/sce
 const testdataDir = "../../testdata/scenarios"
 
 func TestShippedNames(t *testing.T) {
-	want := []string{"bulk", "burst", "rss", "storm", "synflood", "web"}
+	want := []string{"bulk", "burst", "ctfull", "rss", "storm", "synflood", "timewait", "web"}
 	if got := Shipped(); !slices.Equal(got, want) {
 		t.Fatalf("Shipped() = %v, want %v", got, want)
 	}
@@ -112,7 +112,7 @@ func TestResolve(t *testing.T) {
 	}
 
 	_, err = Resolve("nope")
-	want := `scenario "nope": no such file and no shipped scenario of that name (shipped: bulk, burst, rss, storm, synflood, web)`
+	want := `scenario "nope": no such file and no shipped scenario of that name (shipped: bulk, burst, ctfull, rss, storm, synflood, timewait, web)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("Resolve(nope) = %v, want %s", err, want)
 	}
