@@ -101,6 +101,9 @@ func (o *Options) apply(t tune.Target, p *tune.Profile, items []tune.Item) error
 	case res.Journal != "":
 		fmt.Fprintf(w, "Applied %d changes of profile %s to %s (journal %s; undo with: stackbox tune%s rollback).\n",
 			n, p.Name, t.Name(), res.Journal, o.targetFlags())
+	case isSession(t):
+		fmt.Fprintf(w, "Applied %d changes of profile %s to %s (logged in the session: stackbox sim log %s).\n",
+			n, p.Name, t.Name(), o.Sim.Scenario)
 	default:
 		fmt.Fprintf(w, "Applied %d changes of profile %s to %s (for this run only).\n", n, p.Name, t.Name())
 	}
@@ -113,4 +116,11 @@ func (o *Options) targetFlags() string {
 		return " --netns " + o.NetNS
 	}
 	return ""
+}
+
+// isSession reports whether t is a simulated host whose changes a session
+// logs.
+func isSession(t tune.Target) bool {
+	s, ok := t.(*tune.Sim)
+	return ok && s.Record != nil
 }

@@ -25,10 +25,12 @@ package tune
 
 import (
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stackbox/stackbox/internal/session"
 	"github.com/stackbox/stackbox/internal/simtarget"
 	"github.com/stackbox/stackbox/pkg/cli"
 	"github.com/stackbox/stackbox/pkg/tune"
@@ -73,16 +75,26 @@ func OpenTarget(o *Options) (tune.Target, error) {
 		if o.NetNS != "" {
 			return nil, cli.Errorf(2, "tune: --netns and --sim cannot go together")
 		}
-		v, err := o.Sim.Open()
+		opened, err := o.Sim.OpenSim()
 		if err != nil {
 			return nil, cli.Errorf(1, "tune: %v", err)
 		}
+		v := opened.View
 		label := o.Sim.Scenario
 		if o.Sim.At != "" {
 			label += "@" + o.Sim.At
 		}
 		label += "/" + v.Host.Name
-		return tune.NewSim(label, v), nil
+		t := tune.NewSim(label, v)
+		if sess := opened.Session; sess != nil && o.Sim.At == "" {
+			// On a session, changes are logged at its current time, so
+			// that every later read replays them.
+			t.Record = func(c tune.SimChange) error {
+				sess.Append(sessionChange(v.Host.Name, c))
+				return opened.Store.Save(sess)
+			}
+		}
+		return t, nil
 	}
 	h, err := tune.NewHost(o.NetNS)
 	if err != nil {
@@ -165,4 +177,25 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 
 func failf(format string, args ...any) error {
 	return cli.Errorf(1, "tune: "+format, args...)
+}
+
+// sessionChange is a change tune made, as a session logs it.
+func sessionChange(host string, c tune.SimChange) session.Change {
+	if c.Kind == "sysctl" {
+		ch := session.SysctlChange(host, c.Sysctl, c.Value)
+		ch.Origin = "tune"
+		return ch
+	}
+	ch := session.Change{Kind: session.Kind(c.Kind), Host: host, Target: c.Device, Origin: "tune"}
+	for _, p := range c.Params {
+		ch.Params = append(ch.Params, session.Param{Name: p.Name, Value: strconv.FormatUint(uint64(p.Value), 10)})
+	}
+	for _, f := range c.Features {
+		v := "off"
+		if f.On {
+			v = "on"
+		}
+		ch.Params = append(ch.Params, session.Param{Name: f.Name, Value: v})
+	}
+	return ch
 }

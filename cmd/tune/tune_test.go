@@ -3,9 +3,11 @@ package tune
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/stackbox/stackbox/internal/session"
 	"github.com/stackbox/stackbox/pkg/cli"
 )
 
@@ -93,5 +95,62 @@ func TestUsage(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut, c.err) {
 			t.Errorf("%q: exit %d %q, want %d %q", c.args, code, errOut, c.code, c.err)
 		}
+	}
+}
+
+// TestApplyOnSession checks that tune apply on a simulation session logs
+// its changes there, so that later reads (and ethtool) see them.
+func TestApplyOnSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("STACKBOX_SIM_DIR", dir)
+	st := &session.Store{Dir: dir}
+	s, err := session.New("s1", "burst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create(s); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	io := &cli.IO{Out: &out, ErrOut: &errOut, Getenv: os.Getenv}
+	cmd := NewCmd(io)
+	cmd.SetArgs([]string{"apply", "throughput", "--sim", "s1", "--host", "sink"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("tune apply on a session: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "logged in the session") {
+		t.Errorf("apply output:\n%s", out.String())
+	}
+	s, err = st.Load("s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rings := false
+	for _, c := range s.Changes {
+		if c.Kind == session.KindRings && c.Target == "eth0" && c.Host == "sink" && c.Origin == "tune" {
+			rings = true
+		}
+	}
+	if !rings || len(s.Changes) < 5 {
+		t.Fatalf("session log after tune apply: %+v", s.Changes)
+	}
+	// A replay sees the profile's ring size.
+	n, err := s.Replay(s.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := n.HostView("sink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _, err := v.NIC("eth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := dev.Rings()
+	if err != nil || r.RX == nil || *r.RX != *r.RXMax {
+		t.Errorf("rings after replay: %+v %v (want rx at its maximum)", r, err)
 	}
 }

@@ -19,6 +19,10 @@ type Sim struct {
 	// Label names the run for people ("burst", "burst@2s/server").
 	Label string
 	View  *ref.HostView
+	// Record, when set, is told of every change the simulation accepted,
+	// in order: a simulation session logs them, so that they last as
+	// long as the session (an error stops the apply, which rolls back).
+	Record func(SimChange) error
 }
 
 // NewSim returns the target for a host view.
@@ -55,6 +59,9 @@ func (s *Sim) SetSysctl(name, value string) error {
 		}
 		return &SysctlError{Op: "write", Name: name, Value: value, Err: err}
 	}
+	if s.Record != nil {
+		return s.Record(SimChange{Kind: "sysctl", Sysctl: name, Value: value})
+	}
 	return nil
 }
 
@@ -85,7 +92,11 @@ func (s *Sim) NIC(name string) (nic.Device, nic.Configurer, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("no NIC %s in %s: the simulated NIC is not modelled yet", name, s.Name())
 	}
-	return nv.NIC(name)
+	dev, cfg, err := nv.NIC(name)
+	if err != nil || s.Record == nil {
+		return dev, cfg, err
+	}
+	return dev, &recordingNIC{Configurer: cfg, dev: name, record: s.Record}, nil
 }
 
 // CanChange always allows: the simulation is the caller's.
