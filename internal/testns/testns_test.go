@@ -63,13 +63,18 @@ func TestNewAndCleanup(t *testing.T) {
 			t.Fatal(err)
 		}
 		pid = cmd.Process.Pid
-		pids, err := ns.Pids()
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The command is "ip netns exec NS sleep": it joins the
+		// namespace a moment after it starts, later on a loaded machine.
+		var pids []int
 		found := false
-		for _, p := range pids {
-			found = found || p == pid
+		for deadline := time.Now().Add(5 * time.Second); !found && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			var err error
+			if pids, err = ns.Pids(); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pids {
+				found = found || p == pid
+			}
 		}
 		if !found {
 			t.Errorf("pid %d of the started command not among the namespace's pids %v", pid, pids)
