@@ -23,11 +23,22 @@ type Costs struct {
 	// checksum in software, per 1024 bytes, when the checksum offload is
 	// off.
 	ChecksumPerKB sim.Time
-	// TxSegment is sending one packet without TSO or GSO, TxSegmentGSO
-	// with software segmentation (GSO) only, TxSegmentTSO with the NIC
-	// segmenting (the stack's cost of a 64 KB super-packet spread over
-	// its segments).
-	TxSegment, TxSegmentGSO, TxSegmentTSO sim.Time
+	// TxPacket is the transmit path's work for one packet the stack
+	// hands down, a super-packet too: TCP and IP building it, the qdisc,
+	// the driver's descriptor. Without segmentation offloads TCP sends
+	// one per MSS segment.
+	TxPacket sim.Time
+	// TxGSOSegment is software segmentation's work per segment of a
+	// super-packet (skb_segment: a new sk_buff, the headers copied and
+	// fixed up) and the driver's descriptor for it.
+	TxGSOSegment sim.Time
+	// TxTSO is the driver's extra work for a super-packet the NIC
+	// segments (the context descriptor with the header template); the
+	// NIC's own segmentation costs the CPU nothing.
+	TxTSO sim.Time
+	// TxDMAPerKB is mapping a super-packet's pages for the NIC's DMA
+	// (scatter-gather), per 1024 bytes.
+	TxDMAPerKB sim.Time
 	// TxClean is cleaning one completed transmit descriptor.
 	TxClean sim.Time
 }
@@ -40,12 +51,17 @@ var DefaultCosts = Costs{
 	Stack:         500,
 	RPSEnqueue:    60,
 	ChecksumPerKB: 250,
-	TxSegment:     600,
-	TxSegmentGSO:  350,
-	TxSegmentTSO:  120,
+	TxPacket:      600,
+	TxGSOSegment:  250,
+	TxTSO:         200,
+	TxDMAPerKB:    10,
 	TxClean:       40,
 }
 
 func (c *Costs) checksum(bytes int) sim.Time {
 	return c.ChecksumPerKB * sim.Time(bytes) / 1024
+}
+
+func (c *Costs) dma(bytes int) sim.Time {
+	return c.TxDMAPerKB * sim.Time(bytes) / 1024
 }

@@ -48,9 +48,19 @@
 // the queue: packets wait in the device queue (txqueuelen packets, then
 // dropped) and go out when completions wake the queue.
 //
-// TSO and GSO are modelled as CPU costs only: the stack still hands the
-// NIC MSS-sized segments, and a TCP segment costs TxSegmentTSO with TSO
-// active, TxSegmentGSO with only GSO, TxSegment otherwise (see cost.go).
+// TSO and GSO decide where TCP's data is cut into MSS-sized segments
+// (TCPSegmentation tells the stack which are in force). With either, the
+// stack hands the NIC super-packets of several segments (its frames
+// implement Segmenter). With TSO active for the packet's family
+// (tx-tcp-segmentation or tx-tcp6-segmentation, which need
+// scatter-gather and the transmit checksum) a super-packet is one
+// descriptor chain: the CPU pays TxPacket, TxTSO and the DMA mapping of
+// its bytes, the NIC puts its segments on the wire, and tx_tso_packets
+// counts it. Without TSO the kernel segments it in software before the
+// driver (validate_xmit_skb): TxPacket once, TxGSOSegment and a
+// descriptor for every segment. An ordinary packet costs TxPacket (see
+// cost.go); every packet computed its checksum in software when the
+// transmit checksum offload is off (tx_csum_sw counts the frames).
 //
 // # CPU time
 //

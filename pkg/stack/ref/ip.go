@@ -91,6 +91,9 @@ func (h *Host) ipOutput(p *Packet) error {
 	}
 	if !p.V6 && p.ID == 0 {
 		p.ID = h.nextIPID()
+		// A super-packet takes one identification per segment
+		// (ip_select_ident_segs); its segments number up from p.ID.
+		h.ipID += uint16(gsoSegs(p) - 1)
 	}
 	h.MIB.Inc(c.OutRequests)
 	if !h.nfHook(hookOutput, p) {
@@ -115,12 +118,28 @@ func (h *Host) ipFinish(p *Packet, r *Route) error {
 		nh = r.Via
 	}
 	mtu := r.Dev.MTU
-	if p.Len() <= mtu {
+	if gsoSegs(p) > 1 {
+		// A super-packet: TCP's under TSO/GSO, or a forwarded GRO one
+		// (ip_finish_output_gso). When its segments fit the MTU it goes
+		// to the device whole, which segments it (TSO in the NIC, or
+		// software GSO before the driver: simnic's transmit path);
+		// a device without a NIC has it segmented here. Segments too
+		// big go on below: refused with DF, else segmented here and
+		// fragmented.
+		if p.ipHeaderLen()+p.transportHeaderLen()+p.GSOSize <= mtu {
+			if r.Dev.nic != nil {
+				h.transmit(p, r.Dev, nh)
+			} else {
+				h.gsoSegment(p, r.Dev, nh, mtu)
+			}
+			return nil
+		}
+		if !p.DF && !p.V6 {
+			h.gsoSegment(p, r.Dev, nh, mtu)
+			return nil
+		}
+	} else if p.Len() <= mtu {
 		h.transmit(p, r.Dev, nh)
-		return nil
-	}
-	if p.GSOSize > 0 && p.Proto == protoTCP {
-		h.gsoSegment(p, r.Dev, nh)
 		return nil
 	}
 	if p.DF || p.V6 && p.In != nil {
@@ -341,28 +360,69 @@ func (h *Host) reassemble(p *Packet) *Packet {
 	return whole
 }
 
-// gsoSegment cuts a GRO-merged TCP packet that does not fit the outgoing
-// MTU back into segments of its GSOSize (as the kernel's GSO does for a
-// forwarded GRO packet) and transmits them.
-func (h *Host) gsoSegment(p *Packet, ifc *Interface, nh netip.Addr) {
-	psh := p.TCP.Flags & tcpPSH
+// gsoSegs returns how many segments p carries: more than 1 for a TCP
+// super-packet (GSOSize set, built by TCP under TSO/GSO or merged by
+// GRO), 1 otherwise.
+func gsoSegs(p *Packet) int {
+	if p.GSOSize <= 0 || p.Proto != protoTCP || p.Payload <= p.GSOSize {
+		return 1
+	}
+	return (p.Payload + p.GSOSize - 1) / p.GSOSize
+}
+
+// gsoCut cuts super-packet p into segments of its GSOSize, appends them
+// to out and frees p (tcp_gso_segment with inet_gso_segment, as software
+// GSO and a NIC's TSO do alike): each segment has p's headers and
+// options with its own sequence number and, for IPv4, p's identification
+// plus its index; PSH and FIN stay on the last segment, CWR on the first.
+func (h *Host) gsoCut(p *Packet, out []*Packet) []*Packet {
+	last := p.TCP.Flags & (tcpPSH | tcpFIN)
 	seq, left := p.TCP.Seq, p.Payload
-	for left > 0 {
+	for i := 0; left > 0; i++ {
 		n := min(p.GSOSize, left)
 		s := h.Net.pool.clone(p)
 		s.GSOSize = 0
 		s.Payload = n
 		s.TCP.Seq = seq
-		s.TCP.Flags &^= tcpPSH
+		s.TCP.Flags &^= tcpPSH | tcpFIN
 		if n == left {
-			s.TCP.Flags |= psh
+			s.TCP.Flags |= last
 		}
-		if !s.V6 && seq != p.TCP.Seq {
-			s.ID = h.nextIPID()
+		if i > 0 {
+			s.TCP.Flags &^= tcpCWR
+			if !s.V6 {
+				s.ID = p.ID + uint16(i)
+			}
 		}
-		h.transmit(s, ifc, nh)
+		out = append(out, s)
 		seq += uint32(n)
 		left -= n
 	}
 	h.Net.pool.put(p)
+	return out
 }
+
+// gsoSegment segments super-packet p in software (skb_gso_segment)
+// and transmits the segments on ifc towards nh, fragmenting those that
+// do not fit mtu: the path of a forwarded GRO packet whose segments are
+// too big for the egress MTU, or of a device without a NIC.
+func (h *Host) gsoSegment(p *Packet, ifc *Interface, nh netip.Addr, mtu int) {
+	var buf [48]*Packet
+	for _, s := range h.gsoCut(p, buf[:0]) {
+		if s.Len() <= mtu {
+			h.transmit(s, ifc, nh)
+		} else {
+			h.fragment(s, ifc, nh, mtu)
+		}
+	}
+}
+
+// GSOSegs is simnic.Segmenter's: how many segments p carries.
+func (nicStack) GSOSegs(p *Packet) int { return gsoSegs(p) }
+
+// Segment is simnic.Segmenter's: p cut into its segments (TSO in the NIC
+// or software GSO before the driver, by the NIC's features).
+func (s nicStack) Segment(p *Packet, out []*Packet) []*Packet { return s.h.gsoCut(p, out) }
+
+// Len is simnic.Segmenter's: p's IP length.
+func (nicStack) Len(p *Packet) int { return p.Len() }

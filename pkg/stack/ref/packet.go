@@ -114,9 +114,11 @@ type Packet struct {
 	// Payload is the transport payload in bytes (for fragments, the part
 	// of the IP payload this fragment carries).
 	Payload int
-	// GSOSize, for a TCP packet GRO merged from several segments, is the
-	// segments' payload size: forwarded, the packet is cut back into
-	// segments of that size (GSO) where it does not fit the MTU.
+	// GSOSize, for a TCP super-packet, is its segments' payload size: a
+	// packet TCP built of several MSS-sized segments for a device with
+	// TSO or GSO, or one GRO merged on receive. The NIC (TSO) or the
+	// stack just before the driver (GSO) cuts it into segments of that
+	// size; 0 for an ordinary packet.
 	GSOSize int
 
 	// ARP: the request's or reply's addresses (Src, Dst above are the

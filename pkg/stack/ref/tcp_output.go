@@ -144,6 +144,12 @@ func (s *TCPSocket) pushPending(nagleOff bool) {
 	mss := s.mss()
 	sent := false
 	cwndLimited := false
+	// TSO/GSO: with a route device that takes super-packets, consecutive
+	// new segments leave as one packet of up to tsoSegs segments
+	// (tcp_write_xmit with tcp_tso_segs and tcp_cwnd_test's quota); the
+	// retransmission queue keeps one tcpSeg per MSS all the same.
+	tsoSegs := uint32(0) // looked up at the first new segment
+	var b tsoBatch
 	for {
 		avail := s.writeSeq - s.sndNxt
 		fin := s.shutWr && !s.finSent
@@ -171,9 +177,30 @@ func (s *TCPSocket) pushPending(nagleOff bool) {
 				break
 			}
 		}
-		s.sendNew(n, withFin)
+		if tsoSegs == 0 {
+			tsoSegs = s.tsoSegs(mss)
+		}
+		if tsoSegs > 1 && n > 0 {
+			if b.segs == 0 {
+				if avail > mss {
+					if wait, limited := s.tsoDefer(avail, tsoSegs, mss); wait {
+						cwndLimited = cwndLimited || limited
+						break
+					}
+				}
+				b.limit = min(tsoSegs, s.cwndQuota())
+			}
+			b.add(s.queueNew(n, withFin))
+			if b.segs >= b.limit {
+				b.flush(s, mss)
+			}
+		} else {
+			b.flush(s, mss)
+			s.sendNew(n, withFin)
+		}
 		sent = true
 	}
+	b.flush(s, mss)
 	s.cwndValidate(cwndLimited)
 	if sent && !s.rtx.Pending() {
 		s.armRTO()
@@ -196,6 +223,12 @@ func (s *TCPSocket) cwndValidate(limited bool) {
 // sendNew sends n new bytes (and the FIN) as one segment
 // (tcp_transmit_skb and tcp_event_new_data_sent).
 func (s *TCPSocket) sendNew(n uint32, fin bool) {
+	s.transmit(s.queueNew(n, fin), false)
+}
+
+// queueNew puts n new bytes (and the FIN) in the retransmission queue as
+// one segment to be sent now, and returns it (tcp_event_new_data_sent).
+func (s *TCPSocket) queueNew(n uint32, fin bool) *tcpSeg {
 	h := s.h
 	now := h.Now()
 	if s.packetsOut == 0 {
@@ -222,11 +255,17 @@ func (s *TCPSocket) sendNew(n uint32, fin bool) {
 		s.sndSml = g.end
 	}
 	h.MIB.Inc(TcpExtTCPOrigDataSent)
-	s.transmit(g, false)
+	return g
 }
 
 // transmit sends segment g (a retransmission when retrans is set).
 func (s *TCPSocket) transmit(g *tcpSeg, retrans bool) {
+	flags := s.account(g, retrans)
+	s.output(g.seq, int(g.dataLen()), flags, !retrans, g.flags&segSYN != 0)
+}
+
+// account counts segment g as sent now and returns its TCP flags.
+func (s *TCPSocket) account(g *tcpSeg, retrans bool) uint8 {
 	now := s.h.Now()
 	g.sent = now
 	flags := uint8(tcpACK)
@@ -256,13 +295,173 @@ func (s *TCPSocket) transmit(g *tcpSeg, retrans bool) {
 			s.h.MIB.Inc(TcpExtTCPSynRetrans)
 		}
 	}
-	s.output(g.seq, int(n), flags, !retrans, g.flags&segSYN != 0)
+	return flags
+}
+
+// gsoMaxSize is a device's gso_max_size (GSO_LEGACY_MAX_SIZE); the
+// socket's sk_gso_max_size leaves room for the headers.
+const (
+	gsoMaxSize   = 65536
+	skGSOMaxSize = gsoMaxSize - (maxTCPHeader + 1)
+	pacingShift  = 10 // sk_pacing_shift
+)
+
+// tsoSegs is tcp_tso_segs: how many MSS segments one packet may carry.
+// It is 1 when the route's device takes no super-packets (sk_can_gso:
+// neither TSO for the socket's family nor GSO on its simulated NIC, a
+// device without a NIC, or a local destination, whose loopback MTU
+// makes the MSS large already). The NIC's features are read at every
+// send rather than cached at connect (sk_setup_caps): a device whose
+// offloads went off later segments in software all the same.
+func (s *TCPSocket) tsoSegs(mss uint32) uint32 {
+	h := s.h
+	dst := s.Remote.Addr()
+	if h.isLocal(dst) {
+		return 1
+	}
+	r, ok := h.route(dst)
+	if !ok || r.Dev == nil || r.Dev.nic == nil {
+		return 1
+	}
+	if tso, gso := r.Dev.nic.TCPSegmentation(s.V6); !tso && !gso {
+		return 1
+	}
+	return s.tsoAutosize(mss)
+}
+
+// tsoAutosize is tcp_tso_autosize: about 1 ms of data at the pacing
+// rate (sk_pacing_rate >> sk_pacing_shift), plus, for short minimum
+// RTTs, a share of sk_gso_max_size (tcp_tso_rtt_log), within
+// sk_gso_max_size and at least tcp_min_tso_segs segments.
+func (s *TCPSocket) tsoAutosize(mss uint32) uint32 {
+	h := s.h
+	rate := s.pacingRate
+	if rate == 0 {
+		rate = ^uint64(0) // sk_pacing_rate starts unlimited
+	}
+	bytes := rate >> pacingShift
+	if s.minRTTUs != 0 { // tcp_min_rtt is ~0 before a sample
+		if r := uint64(s.minRTTUs) >> uint(h.Sysctl.Int(sysctl.TCPTSORTTLog)); r < 32 {
+			bytes += skGSOMaxSize >> r
+		}
+	}
+	bytes = min(bytes, skGSOMaxSize)
+	return max(uint32(bytes)/max(mss, 1), uint32(h.Sysctl.Int(sysctl.TCPMinTSOSegs)))
+}
+
+// cwndQuota is tcp_cwnd_test's quota: what cwnd leaves, at most half of
+// it, so that at least two super-packets are in flight.
+func (s *TCPSocket) cwndQuota() uint32 {
+	in, cwnd := s.inFlight(), s.cs.Cwnd
+	if in >= cwnd {
+		return 1
+	}
+	return min(max(cwnd>>1, 1), cwnd-in)
+}
+
+// tsoDefer is tcp_tso_should_defer: whether to hold the next super-packet
+// (avail unsent bytes) back until an ACK opens more of cwnd, so that
+// super-packets stay large, and whether that is for cwnd. It sends now
+// in recovery or loss, when nothing was sent for 1 ms, when a full
+// super-packet fits cwnd and the window, when a tcp_tso_win_divisor share
+// of the window fits (with the divisor 0: more than 3 segments), when
+// no ACK is due within half an RTT, and when the data ends with the FIN.
+func (s *TCPSocket) tsoDefer(avail, segs, mss uint32) (wait, cwndLimited bool) {
+	h := s.h
+	now := h.Now()
+	if s.cs.CAState >= cc.CARecovery || now-s.lsndtime > sim.Millisecond || s.rtxq.n == 0 {
+		return false, false
+	}
+	in, cwnd := s.inFlight(), s.cs.Cwnd
+	if in >= cwnd {
+		return false, false
+	}
+	sendWin := int64(s.sndUna+s.sndWnd) - int64(s.sndNxt)
+	if int32(s.sndUna+s.sndWnd-s.sndNxt) < 0 {
+		sendWin = 0
+	}
+	congWin := int64(cwnd-in) * int64(mss)
+	limit := min(sendWin, congWin)
+	if limit >= int64(segs)*int64(mss) {
+		return false, false
+	}
+	skbLen := min(int64(avail), int64(segs)*int64(mss)) // the next skb of the write queue
+	if int64(avail) > skbLen && limit >= skbLen {
+		return false, false // not the tail: it gets no more data
+	}
+	if div := h.Sysctl.Int(sysctl.TCPTSOWinDivisor); div > 0 {
+		chunk := min(int64(s.sndWnd), int64(cwnd)*int64(mss)) / div
+		if limit >= chunk {
+			return false, false
+		}
+	} else if limit > 3*int64(mss) { // tcp_max_tso_deferred_mss
+		return false, false
+	}
+	if now-s.rtxq.at(0).sent < sim.Time(s.cs.SRTTUs>>4)*sim.Microsecond {
+		return false, false // the next ACK may come too late
+	}
+	if congWin < sendWin {
+		if congWin <= skbLen {
+			return true, true
+		}
+	} else if sendWin <= skbLen {
+		return true, false
+	}
+	if s.shutWr && int64(avail) == skbLen {
+		return false, false // the FIN: no more data comes
+	}
+	return true, false
+}
+
+// tsoBatch gathers consecutive new segments into one super-packet. It
+// keeps sequence numbers, not pointers: the queue may grow meanwhile.
+type tsoBatch struct {
+	seq         uint32 // the first segment's
+	segs, limit uint32
+	bytes       int
+}
+
+// add appends new segment g (the newest in the queue) to the batch.
+func (b *tsoBatch) add(g *tcpSeg) {
+	if b.segs == 0 {
+		b.seq = g.seq
+	}
+	b.segs++
+	b.bytes += int(g.dataLen())
+}
+
+// flush sends the batch as one packet: Payload the segments' bytes,
+// GSOSize the MSS when it holds more than one segment, the flags of its
+// last segment (PSH, FIN).
+func (b *tsoBatch) flush(s *TCPSocket, mss uint32) {
+	if b.segs == 0 {
+		return
+	}
+	flags := uint8(0)
+	for i := uint32(0); i < b.segs; i++ {
+		// The segments are the last b.segs of the queue; each is
+		// accounted as sent, the last one's flags are the packet's.
+		flags = s.account(s.rtxq.at(s.rtxq.n-int(b.segs)+int(i)), false)
+	}
+	gso := 0
+	if b.segs > 1 {
+		gso = int(mss)
+	}
+	s.outputGSO(b.seq, b.bytes, flags, true, false, gso, b.segs)
+	*b = tsoBatch{}
 }
 
 // output builds and sends one segment from the socket: seq, payload n,
 // flags, options for a SYN when syn is set. count says whether TcpOutSegs
 // counts it (Linux leaves out retransmissions).
 func (s *TCPSocket) output(seq uint32, n int, flags uint8, count, syn bool) {
+	s.outputGSO(seq, n, flags, count, syn, 0, 1)
+}
+
+// outputGSO is output for a packet of segs segments of gso bytes each
+// (the last may be shorter; gso 0 for one segment): TcpOutSegs and
+// segs_out count its segments (tcp_skb_pcount), IP its packet once.
+func (s *TCPSocket) outputGSO(seq uint32, n int, flags uint8, count, syn bool, gso int, segs uint32) {
 	h := s.h
 	p := h.Net.pool.get()
 	p.V6 = s.V6
@@ -271,6 +470,7 @@ func (s *TCPSocket) output(seq uint32, n int, flags uint8, count, syn bool) {
 	p.SrcPort, p.DstPort = s.Local.Port(), s.Remote.Port()
 	p.DF = true
 	p.Payload = n
+	p.GSOSize = gso
 	t := &p.TCP
 	t.Seq = seq
 	t.Flags = flags
@@ -297,9 +497,9 @@ func (s *TCPSocket) output(seq uint32, n int, flags uint8, count, syn bool) {
 		s.fillSACK(t)
 	}
 	if count {
-		h.MIB.Inc(TcpOutSegs)
+		h.MIB.Add(TcpOutSegs, uint64(segs))
 	}
-	s.st.segsOut++
+	s.st.segsOut += uint64(segs)
 	if flags&tcpACK != 0 {
 		s.ackSent()
 	}
