@@ -120,8 +120,18 @@ func parseArgs(args []string) (invocation, error) {
 		return inv, badArgs{}
 	}
 	inv.dev = args[0]
-	if len(args) > 1 {
-		inv.extra = args[1:]
+	// stackbox's --sim, --at and --host may also follow the device
+	// (`ethtool -S eth0 --sim burst`): no ethtool parameter starts so.
+	for rest := args[1:]; len(rest) > 0; {
+		n, err := inv.sim.Take("", rest)
+		if err != nil {
+			return inv, badArgs{}
+		}
+		if n == 0 {
+			inv.extra = append(inv.extra, rest[0])
+			n = 1
+		}
+		rest = rest[n:]
 	}
 	return inv, nil
 }

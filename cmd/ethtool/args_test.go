@@ -2,6 +2,7 @@ package ethtool
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -44,5 +45,21 @@ func TestParseArgs(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(invocation{})); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
 		}
+	}
+}
+
+// TestSimAfterDevice checks that stackbox's --sim, --at and --host may
+// follow the device, as in `ethtool -S eth0 --sim burst`.
+func TestSimAfterDevice(t *testing.T) {
+	inv, err := parseArgs([]string{"-G", "eth0", "rx", "4096", "--sim", "burst", "--host=sink", "--at", "1s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.dev != "eth0" || strings.Join(inv.extra, " ") != "rx 4096" || inv.sim.Scenario != "burst" ||
+		inv.sim.Host != "sink" || inv.sim.At != "1s" {
+		t.Errorf("parsed %+v", inv)
+	}
+	if _, err := parseArgs([]string{"-S", "eth0", "--sim"}); err == nil {
+		t.Error("--sim without a value after the device: no error")
 	}
 }
