@@ -57,36 +57,11 @@ links:
 func TestForwardedGROPackets(t *testing.T) {
 	n := build(t, groRouted)
 	client, router, server := n.Host("client"), n.Host("router"), n.Host("server")
-	l, err := server.TCPListen(netip.MustParseAddrPort("0.0.0.0:9000"), 16, TCPOptions{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	l.OnAccept = func(l *TCPSocket) {
-		for c := l.Accept(); c != nil; c = l.Accept() {
-			c.OnReadable = func(c *TCPSocket) { got += c.Read(1 << 30) }
-		}
-	}
-	c, err := client.TCPConnect(netip.MustParseAddrPort("10.0.2.2:9000"), TCPOptions{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const total = 8 << 20
-	sent := 0
-	write := func(s *TCPSocket) {
-		for sent < total {
-			w := s.Write(total - sent)
-			if w == 0 {
-				return
-			}
-			sent += w
-		}
-	}
-	c.OnConnect = func(s *TCPSocket, err error) { write(s) }
-	c.OnWritable = write
+	got, _ := transfer(t, client, server, netip.MustParseAddrPort("10.0.2.2:9000"), total)
 	n.Run(10 * sim.Second)
-	if got != total {
-		t.Fatalf("received %d bytes, want %d", got, total)
+	if *got != total {
+		t.Fatalf("received %d bytes, want %d", *got, total)
 	}
 	merged := false
 	for _, st := range mustStats(t, router, "eth0") {

@@ -14,49 +14,18 @@ import (
 func TestTCPOverIPv6(t *testing.T) {
 	n := build(t, threeHosts)
 	client, server := n.Host("client"), n.Host("server")
-	l, err := server.TCPListen(netip.MustParseAddrPort("[::]:8080"), 16, TCPOptions{}, server.NewProcess("srv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	l.OnAccept = func(l *TCPSocket) {
-		for c := l.Accept(); c != nil; c = l.Accept() {
-			c.OnReadable = func(c *TCPSocket) { got += c.Read(1 << 20) }
-		}
-	}
-	c, err := client.TCPConnect(netip.MustParseAddrPort("[fd02::2]:8080"), TCPOptions{}, client.NewProcess("cli"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const total = 1 << 20
-	sent := 0
-	write := func(s *TCPSocket) {
-		for sent < total {
-			w := s.Write(total - sent)
-			if w == 0 {
-				return
-			}
-			sent += w
-		}
-	}
-	c.OnConnect = func(s *TCPSocket, err error) {
-		if err != nil {
-			t.Errorf("connect: %v", err)
-			return
-		}
-		write(s)
-	}
-	c.OnWritable = write
+	got, c := transfer(t, client, server, netip.MustParseAddrPort("[fd02::2]:8080"), total)
 	n.Run(5 * sim.Second)
-	if got != total {
-		t.Fatalf("received %d bytes over IPv6, want %d", got, total)
+	if *got != total {
+		t.Fatalf("received %d bytes over IPv6, want %d", *got, total)
 	}
 	// The router's eth1 has MTU 1400: the MSS says so (1400-60).
 	if mss := c.Stats().MSS; mss != 1340 && mss != 1328 {
 		t.Errorf("MSS %d, want 1340 (or 1328 with timestamps) from the 1400-byte MTU of the server's link", mss)
 	}
 	var socks []stack.Socket
-	err = server.View().Sockets(context.Background(), stack.SocketQuery{
+	err := server.View().Sockets(context.Background(), stack.SocketQuery{
 		Tables: stack.TableSet(0).With(stack.TableTCP), States: stack.StateSet(1 << stack.StateEstablished),
 	}, func(s *stack.Socket) error { socks = append(socks, *s); return nil })
 	if err != nil {

@@ -251,36 +251,11 @@ func TestTSOForwardedGRO(t *testing.T) {
 			}
 			peer.receive(p)
 		})
-		l, err := server.TCPListen(netip.MustParseAddrPort("0.0.0.0:9000"), 16, TCPOptions{}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := 0
-		l.OnAccept = func(l *TCPSocket) {
-			for c := l.Accept(); c != nil; c = l.Accept() {
-				c.OnReadable = func(c *TCPSocket) { got += c.Read(1 << 30) }
-			}
-		}
-		c, err := client.TCPConnect(netip.MustParseAddrPort("10.0.2.2:9000"), TCPOptions{}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		const total = 4 << 20
-		sent := 0
-		write := func(s *TCPSocket) {
-			for sent < total {
-				w := s.Write(total - sent)
-				if w == 0 {
-					return
-				}
-				sent += w
-			}
-		}
-		c.OnConnect = func(s *TCPSocket, err error) { write(s) }
-		c.OnWritable = write
+		got, _ := transfer(t, client, server, netip.MustParseAddrPort("10.0.2.2:9000"), total)
 		n.Run(2 * sim.Second)
-		if got != total || big != 0 {
-			t.Errorf("tso %v: received %d of %d bytes, %d super-packets or oversized frames on the egress link", tsoOn, got, total, big)
+		if *got != total || big != 0 {
+			t.Errorf("tso %v: received %d of %d bytes, %d super-packets or oversized frames on the egress link", tsoOn, *got, total, big)
 		}
 		tsoPkts := uint64(0)
 		for _, st := range mustStats(t, router, "eth1") {
@@ -330,40 +305,15 @@ func TestTSOIPv6(t *testing.T) {
 		if _, err := cfg.SetFeatures([]nic.FeatureRequest{{Name: "tx-tcp6-segmentation", On: tso6}}); err != nil {
 			t.Fatal(err)
 		}
-		l, err := server.TCPListen(netip.MustParseAddrPort("[::]:80"), 16, TCPOptions{}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := 0
-		l.OnAccept = func(l *TCPSocket) {
-			for c := l.Accept(); c != nil; c = l.Accept() {
-				c.OnReadable = func(c *TCPSocket) { got += c.Read(1 << 30) }
-			}
-		}
-		c, err := client.TCPConnect(netip.MustParseAddrPort("[fd00::2]:80"), TCPOptions{}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		const total = 4 << 20
-		sent := 0
-		write := func(s *TCPSocket) {
-			for sent < total {
-				w := s.Write(total - sent)
-				if w == 0 {
-					return
-				}
-				sent += w
-			}
-		}
-		c.OnConnect = func(s *TCPSocket, err error) { write(s) }
-		c.OnWritable = write
+		got, _ := transfer(t, client, server, netip.MustParseAddrPort("[fd00::2]:80"), total)
 		n.Run(200 * sim.Millisecond)
 		dev, _, _ := client.View().NIC("eth0")
 		tsoPkts := nicStat(t, dev, "tx_tso_packets")
 		ip, segs := client.MIB.Get(Ip6OutRequests), client.MIB.Get(TcpOutSegs)
-		if got != total || ip*10 > segs || tso6 != (tsoPkts > 0) {
+		if *got != total || ip*10 > segs || tso6 != (tsoPkts > 0) {
 			t.Errorf("tx-tcp6-segmentation %v: received %d of %d, Ip6OutRequests %d, TcpOutSegs %d, tx_tso_packets %d",
-				tso6, got, total, ip, segs, tsoPkts)
+				tso6, *got, total, ip, segs, tsoPkts)
 		}
 	}
 }
