@@ -86,15 +86,27 @@ const labelMap = "0 zero\n1 one\n2 two\n5 five\n64 sixtyfour\n127 last\n"
 func labelEtc(t *testing.T) string {
 	t.Helper()
 	testns.RequireTool(t, "unshare")
-	dir := filepath.Join(work, "etc-labels")
-	if err := os.MkdirAll(filepath.Join(dir, "xtables"), 0o755); err != nil {
-		t.Fatal(err)
+	// Written once: cases run in parallel, and rewriting the file while
+	// another case's conntrack reads it would hand that one an empty map.
+	labelEtcOnce.Do(func() {
+		dir := filepath.Join(work, "etc-labels")
+		labelEtcErr = os.MkdirAll(filepath.Join(dir, "xtables"), 0o755)
+		if labelEtcErr == nil {
+			labelEtcErr = os.WriteFile(filepath.Join(dir, "xtables", "connlabel.conf"), []byte(labelMap), 0o644)
+		}
+		labelEtcDir = dir
+	})
+	if labelEtcErr != nil {
+		t.Fatal(labelEtcErr)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "xtables", "connlabel.conf"), []byte(labelMap), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return labelEtcDir
 }
+
+var (
+	labelEtcOnce sync.Once
+	labelEtcDir  string
+	labelEtcErr  error
+)
 
 // options of a fixture.
 type fixtureOpts struct {
