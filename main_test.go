@@ -161,3 +161,14 @@ func TestLeadingSim(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownSubcommand(t *testing.T) {
+	for _, applet := range []string{"sim", "tune"} {
+		var out, errOut bytes.Buffer
+		err := run(&cli.IO{Out: &out, ErrOut: &errOut}, []string{"stackbox", applet, "frob"})
+		code, _ := cli.ExitCode(err)
+		if code != 2 || err == nil || !strings.Contains(err.Error(), applet+`: unknown command "frob"`) {
+			t.Errorf("%s frob: exit %d, %v", applet, code, err)
+		}
+	}
+}

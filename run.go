@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -63,7 +64,14 @@ func runApplet(io *cli.IO, a *cli.Applet, args []string) error {
 	cmd.SetErr(io.ErrOut)
 	cmd.SilenceErrors = true
 	cmd.SilenceUsage = true
-	return cmd.Execute()
+	err := cmd.Execute()
+	var exit *cli.ExitError
+	if err != nil && !errors.As(err, &exit) && strings.HasPrefix(err.Error(), "unknown command ") {
+		// cobra's own message for an applet's unknown subcommand (sim,
+		// tune): a usage error, one line, exit status 2.
+		return cli.Errorf(2, "%s: %v (see --help)", a.Name, err)
+	}
+	return err
 }
 
 func listApplets(io *cli.IO) {
