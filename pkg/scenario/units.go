@@ -49,20 +49,27 @@ const (
 	DistUniform DistKind = "uniform" // uniform over [Min, Max]
 )
 
-// SizeDist is a distribution of sizes: "4KB" (fixed), "exp:4KB" (exponential
-// with that mean) or "uniform:1KB-8KB" (inclusive bounds). For a fixed value
-// Min, Mean and Max are equal; for exp Min is 0 and Max is 0 (unbounded).
-type SizeDist struct {
+// Dist is a distribution of sizes or durations: a fixed value ("4KB"),
+// exponential with a mean ("exp:4KB") or uniform over inclusive bounds
+// ("uniform:1KB-8KB"). For a fixed value Min, Mean and Max are equal; for
+// exp Min and Max are 0 (unbounded); for uniform Mean is the midpoint.
+type Dist[T distValue] struct {
 	Kind           DistKind
-	Mean, Min, Max Size
+	Mean, Min, Max T
 }
 
-// TimeDist is a distribution of durations, written like a SizeDist with
-// durations: "10ms", "exp:10ms", "uniform:1ms-5ms".
-type TimeDist struct {
-	Kind           DistKind
-	Mean, Min, Max time.Duration
+// distValue is what a Dist is of.
+type distValue interface {
+	~int64
+	String() string
 }
+
+// SizeDist is a distribution of sizes: "4KB", "exp:4KB", "uniform:1KB-8KB".
+type SizeDist = Dist[Size]
+
+// TimeDist is a distribution of durations: "10ms", "exp:10ms",
+// "uniform:1ms-5ms".
+type TimeDist = Dist[time.Duration]
 
 var errSyntax = errors.New("syntax")
 
@@ -302,65 +309,41 @@ func parseDist(s string) (kind DistKind, a, b string, ok bool) {
 
 // ParseSizeDist parses "4KB", "exp:4KB" or "uniform:1KB-8KB".
 func ParseSizeDist(s string) (SizeDist, error) {
-	bad := fmt.Errorf("bad size distribution %q (want a size like 4KB, exp:4KB or uniform:1KB-8KB)", s)
-	kind, a, b, ok := parseDist(s)
-	if !ok {
-		return SizeDist{}, bad
-	}
-	x, err := ParseSize(a)
-	if err != nil {
-		return SizeDist{}, bad
-	}
-	switch kind {
-	case DistExp:
-		return SizeDist{Kind: kind, Mean: x}, nil
-	case DistUniform:
-		y, err := ParseSize(b)
-		if err != nil || y < x {
-			return SizeDist{}, bad
-		}
-		return SizeDist{Kind: kind, Min: x, Max: y, Mean: x + (y-x)/2}, nil
-	}
-	return SizeDist{Kind: kind, Mean: x, Min: x, Max: x}, nil
-}
-
-// String returns d in the form ParseSizeDist reads.
-func (d SizeDist) String() string {
-	switch d.Kind {
-	case DistExp:
-		return "exp:" + d.Mean.String()
-	case DistUniform:
-		return "uniform:" + d.Min.String() + "-" + d.Max.String()
-	}
-	return d.Mean.String()
+	return parseDistOf(s, ParseSize, "size", "a size like 4KB, exp:4KB or uniform:1KB-8KB")
 }
 
 // ParseTimeDist parses "10ms", "exp:10ms" or "uniform:1ms-5ms".
 func ParseTimeDist(s string) (TimeDist, error) {
-	bad := fmt.Errorf("bad time distribution %q (want a duration like 10ms, exp:10ms or uniform:1ms-5ms)", s)
+	return parseDistOf(s, ParseDuration, "time", "a duration like 10ms, exp:10ms or uniform:1ms-5ms")
+}
+
+// parseDistOf parses a distribution whose values parse reads; what and
+// want make the error message.
+func parseDistOf[T distValue](s string, parse func(string) (T, error), what, want string) (Dist[T], error) {
+	bad := fmt.Errorf("bad %s distribution %q (want %s)", what, s, want)
 	kind, a, b, ok := parseDist(s)
 	if !ok {
-		return TimeDist{}, bad
+		return Dist[T]{}, bad
 	}
-	x, err := ParseDuration(a)
+	x, err := parse(a)
 	if err != nil {
-		return TimeDist{}, bad
+		return Dist[T]{}, bad
 	}
 	switch kind {
 	case DistExp:
-		return TimeDist{Kind: kind, Mean: x}, nil
+		return Dist[T]{Kind: kind, Mean: x}, nil
 	case DistUniform:
-		y, err := ParseDuration(b)
+		y, err := parse(b)
 		if err != nil || y < x {
-			return TimeDist{}, bad
+			return Dist[T]{}, bad
 		}
-		return TimeDist{Kind: kind, Min: x, Max: y, Mean: x + (y-x)/2}, nil
+		return Dist[T]{Kind: kind, Min: x, Max: y, Mean: x + (y-x)/2}, nil
 	}
-	return TimeDist{Kind: kind, Mean: x, Min: x, Max: x}, nil
+	return Dist[T]{Kind: kind, Mean: x, Min: x, Max: x}, nil
 }
 
-// String returns d in the form ParseTimeDist reads.
-func (d TimeDist) String() string {
+// String returns d in the form ParseSizeDist and ParseTimeDist read.
+func (d Dist[T]) String() string {
 	switch d.Kind {
 	case DistExp:
 		return "exp:" + d.Mean.String()
