@@ -77,9 +77,7 @@ func appendXMLTuple(b []byte, f *stack.Flow, dir int, fam uint8, t *stack.FlowTu
 	b = appendXMLPorts(b, proto, t)
 	b = append(b, "</layer4>"...)
 	if t.HasZone {
-		b = append(b, "<zone>"...)
-		b = appendUint(b, uint64(t.Zone))
-		b = append(b, "</zone>"...)
+		b = appendXMLUint(b, "zone", uint64(t.Zone))
 	}
 	if f.Has&stack.FlowHasCounters != 0 {
 		b = append(b, "<counters><packets>"...)
@@ -115,20 +113,14 @@ func (p *Printer) appendFlowXML(b []byte, f *stack.Flow, t stack.FlowEventType, 
 	}
 	if f.Has&stack.FlowHasProtoState != 0 {
 		if s, ok := xmlState(proto, f.ProtoState); ok {
-			b = append(b, "<state>"...)
-			b = append(b, s...)
-			b = append(b, "</state>"...)
+			b = appendXMLText(b, "state", s)
 		}
 	}
 	if f.Has&stack.FlowHasTimeout != 0 {
-		b = append(b, "<timeout>"...)
-		b = appendUint(b, uint64(f.Timeout))
-		b = append(b, "</timeout>"...)
+		b = appendXMLUint(b, "timeout", uint64(f.Timeout))
 	}
 	if f.Has&stack.FlowHasMark != 0 {
-		b = append(b, "<mark>"...)
-		b = appendUint(b, uint64(f.Mark))
-		b = append(b, "</mark>"...)
+		b = appendXMLUint(b, "mark", uint64(f.Mark))
 	}
 	if p.showLabels() && f.Has&stack.FlowHasLabels != 0 {
 		b = append(b, "<labels>"...)
@@ -136,29 +128,19 @@ func (p *Printer) appendFlowXML(b []byte, f *stack.Flow, t stack.FlowEventType, 
 		b = append(b, "</labels>"...)
 	}
 	if f.Has&stack.FlowHasSecmark != 0 {
-		b = append(b, "<secmark>"...)
-		b = appendUint(b, uint64(f.Secmark))
-		b = append(b, "</secmark>"...)
+		b = appendXMLUint(b, "secmark", uint64(f.Secmark))
 	}
 	if f.Has&stack.FlowHasSecCtx != 0 {
-		b = append(b, "<secctx>"...)
-		b = append(b, f.SecCtx...)
-		b = append(b, "</secctx>"...)
+		b = appendXMLText(b, "secctx", f.SecCtx)
 	}
 	if f.Has&stack.FlowHasZone != 0 {
-		b = append(b, "<zone>"...)
-		b = appendUint(b, uint64(f.Zone))
-		b = append(b, "</zone>"...)
+		b = appendXMLUint(b, "zone", uint64(f.Zone))
 	}
 	if f.Has&stack.FlowHasUse != 0 {
-		b = append(b, "<use>"...)
-		b = appendUint(b, uint64(f.Use))
-		b = append(b, "</use>"...)
+		b = appendXMLUint(b, "use", uint64(f.Use))
 	}
 	if f.Has&stack.FlowHasID != 0 {
-		b = append(b, "<id>"...)
-		b = appendUint(b, uint64(f.ID))
-		b = append(b, "</id>"...)
+		b = appendXMLUint(b, "id", uint64(f.ID))
 	}
 	if f.Has&stack.FlowHasStatus != 0 {
 		if f.Status&stack.IPSAssured != 0 {
@@ -174,9 +156,7 @@ func (p *Printer) appendFlowXML(b []byte, f *stack.Flow, t stack.FlowEventType, 
 			b = appendUint(b, f.Start)
 			b = append(b, "</start>"...)
 			if f.Stop != 0 {
-				b = append(b, "<stop>"...)
-				b = appendUint(b, f.Stop)
-				b = append(b, "</stop>"...)
+				b = appendXMLUint(b, "stop", f.Stop)
 			}
 			b = append(b, "</timestamp>"...)
 		}
@@ -186,9 +166,7 @@ func (p *Printer) appendFlowXML(b []byte, f *stack.Flow, t stack.FlowEventType, 
 		} else {
 			delta = uint64(p.now().Unix() - int64(f.Start/nsPerSec))
 		}
-		b = append(b, "<deltatime>"...)
-		b = appendUint(b, delta)
-		b = append(b, "</deltatime>"...)
+		b = appendXMLUint(b, "deltatime", delta)
 	}
 	if indep {
 		b = append(b, "</meta>"...)
@@ -197,9 +175,7 @@ func (p *Printer) appendFlowXML(b []byte, f *stack.Flow, t stack.FlowEventType, 
 		b = p.appendWhen(b, when)
 	}
 	if f.Has&stack.FlowHasHelper != 0 {
-		b = append(b, "<helper>"...)
-		b = append(b, f.Helper...)
-		b = append(b, "</helper>"...)
+		b = appendXMLText(b, "helper", f.Helper)
 	}
 	return append(b, "</flow>"...)
 }
@@ -254,24 +230,16 @@ func (p *Printer) appendExpectXML(b []byte, e *stack.Expectation, t stack.FlowEv
 	b = appendXMLPorts(b, tupleProto(&e.Master, proto), &e.Master)
 	b = append(b, "</master></layer4><meta>"...)
 	if e.Has&stack.ExpectHasHelper != 0 {
-		b = append(b, "<helper-name>"...)
-		b = append(b, e.Helper...)
-		b = append(b, "</helper-name>"...)
+		b = appendXMLText(b, "helper-name", e.Helper)
 	}
 	if e.Has&stack.ExpectHasTimeout != 0 {
-		b = append(b, "<timeout>"...)
-		b = appendUint(b, uint64(e.Timeout))
-		b = append(b, "</timeout>"...)
+		b = appendXMLUint(b, "timeout", uint64(e.Timeout))
 	}
 	if e.Has&stack.ExpectHasClass != 0 {
-		b = append(b, "<class>"...)
-		b = appendUint(b, uint64(e.Class))
-		b = append(b, "</class>"...)
+		b = appendXMLUint(b, "class", uint64(e.Class))
 	}
 	if e.Has&stack.ExpectHasZone != 0 {
-		b = append(b, "<zone>"...)
-		b = appendUint(b, uint64(e.Zone))
-		b = append(b, "</zone>"...)
+		b = appendXMLUint(b, "zone", uint64(e.Zone))
 	}
 	if timed {
 		b = p.appendWhen(b, when)
@@ -301,4 +269,30 @@ func appendHex(b []byte, v uint64) []byte {
 		}
 	}
 	return append(b, tmp[i:]...)
+}
+
+// appendXMLUint appends <tag>v</tag>.
+func appendXMLUint(b []byte, tag string, v uint64) []byte {
+	b = appendXMLOpen(b, tag)
+	b = appendUint(b, v)
+	return appendXMLClose(b, tag)
+}
+
+// appendXMLText appends <tag>text</tag> (conntrack escapes nothing).
+func appendXMLText(b []byte, tag, text string) []byte {
+	b = appendXMLOpen(b, tag)
+	b = append(b, text...)
+	return appendXMLClose(b, tag)
+}
+
+func appendXMLOpen(b []byte, tag string) []byte {
+	b = append(b, '<')
+	b = append(b, tag...)
+	return append(b, '>')
+}
+
+func appendXMLClose(b []byte, tag string) []byte {
+	b = append(b, "</"...)
+	b = append(b, tag...)
+	return append(b, '>')
 }
