@@ -61,6 +61,8 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "ss.sh: needs root (ip netns add)" >&2; exit 1; }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 OUT=$ROOT/bench/out
 NS=sbbench-$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sbbench.XXXXXX")
@@ -120,35 +122,6 @@ read -r _ OPENED PIDS <"$WORK/sockfill.out"
 echo "# $OPENED sockets held by sockfill pids $PIDS"
 echo "# $(nproc) cpus, kernel $(uname -r), $("$SS" -V), $ROUNDS rounds"
 
-# median FILE COLUMN: the median of one column of cmdtime's lines.
-median() {
-	awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "nan"}'
-}
-# ratio A B: A/B with two decimals.
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0 && a != "nan") printf "%.2f", a/b; else print "-"}'
-}
-
-# run FILE ARGS...: one timed run, its cmdtime line appended to FILE and
-# its standard error to FILE.err.
-run() {
-	local file=$1
-	shift
-	local line
-	line=$("$OUT/cmdtime" "$@" 2>>"$file.err") || true
-	[ -z "$line" ] || echo "$line" >>"$file"
-}
-
-# failure FILE: says how the runs recorded in FILE failed, if they did.
-failure() {
-	local code
-	code=$(awk '$6 != 0 {print $6; exit}' "$1")
-	if [ -n "$code" ]; then
-		echo "exited $code: $(head -n 1 "$1.err" | cut -c 1-60)"
-	elif [ ! -s "$1" ]; then
-		echo "did not run: $(head -n 1 "$1.err" | cut -c 1-60)"
-	fi
-}
 
 printf '\n%-42s %9s %9s %6s   %9s %9s %6s   %8s %8s   %s\n' \
 	"case (ss -N NS ...)" "ss cpu" "sb cpu" "ratio" "ss wall" "sb wall" "ratio" "ss rss" "sb rss" "output"
