@@ -227,13 +227,8 @@ func (c *rrConn) start() {
 }
 
 func (c *rrConn) clientWrite() {
-	for c.reqLeft > 0 && c.clientOpen {
-		k := c.cs.Write(c.reqLeft)
-		if k <= 0 {
-			return
-		}
-		c.reqLeft -= k
-		c.d.w.m.sent += uint64(k)
+	if c.clientOpen {
+		writeOut(c.cs, &c.reqLeft, &c.d.w.m.sent)
 	}
 }
 
@@ -374,14 +369,8 @@ func (c *rrConn) respond() {
 }
 
 func (c *rrConn) serverWrite() {
-	s := c.ss
-	for c.srvLeft > 0 {
-		k := s.Write(c.srvLeft)
-		if k <= 0 {
-			return
-		}
-		c.srvLeft -= k
-		c.d.w.m.sent += uint64(k)
+	if !writeOut(c.ss, &c.srvLeft, &c.d.w.m.sent) {
+		return
 	}
 	c.srvBusy = false
 }

@@ -129,13 +129,8 @@ func (c *stormConn) connected(s *TCPSocket, err error) {
 }
 
 func (c *stormConn) clientWrite() {
-	for c.reqLeft > 0 && c.clientOpen {
-		k := c.cs.Write(c.reqLeft)
-		if k <= 0 {
-			return
-		}
-		c.reqLeft -= k
-		c.d.w.m.sent += uint64(k)
+	if c.clientOpen {
+		writeOut(c.cs, &c.reqLeft, &c.d.w.m.sent)
 	}
 }
 
@@ -237,13 +232,8 @@ func (c *stormConn) serverReadable(s *TCPSocket) {
 
 func (c *stormConn) serverWrite() {
 	s := c.ss
-	for c.srvLeft > 0 && !c.srvClosed {
-		k := s.Write(c.srvLeft)
-		if k <= 0 {
-			return
-		}
-		c.srvLeft -= k
-		c.d.w.m.sent += uint64(k)
+	if c.srvClosed || !writeOut(s, &c.srvLeft, &c.d.w.m.sent) {
+		return
 	}
 	if c.srvLeft == 0 && c.d.spec.Closer == scenario.CloserServer && !c.srvClosed {
 		c.srvClosed = true

@@ -217,3 +217,18 @@ func (w *workload) tcpConnSummary(ws *WorkloadSummary, open int, socks *sockets)
 	ws.Connections = &ConnSummary{Connects: w.m.connects, Established: w.m.established, Accepted: w.m.accepted, Open: open}
 	ws.Retransmits = socks.total()
 }
+
+// writeOut writes what is left of a message to s, taking it off *left and
+// counting it in *sent, and reports whether all of it went (false: the
+// send buffer is full; OnWritable calls again).
+func writeOut(s *TCPSocket, left *int, sent *uint64) bool {
+	for *left > 0 {
+		k := s.Write(*left)
+		if k <= 0 {
+			return false
+		}
+		*left -= k
+		*sent += uint64(k)
+	}
+	return true
+}
