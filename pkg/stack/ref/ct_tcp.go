@@ -158,18 +158,6 @@ func (h *Host) tcpTimeout(s uint8) sim.Time {
 	return h.ctTimeout(k)
 }
 
-// ctSegEnd is the sequence number after a segment (SYN and FIN count one).
-func ctSegEnd(p *Packet) uint32 {
-	end := p.TCP.Seq + uint32(p.Payload)
-	if p.TCP.Flags&tcpSYN != 0 {
-		end++
-	}
-	if p.TCP.Flags&tcpFIN != 0 {
-		end++
-	}
-	return end
-}
-
 // tcpOptions records a SYN's window scale and SACK-permitted options.
 func tcpOptions(p *Packet, d *ctTCPDir) {
 	d.scale = 0
@@ -193,7 +181,7 @@ func (h *Host) ctTCPNew(c *Conn, p *Packet) bool {
 	}
 	c.tcp = ctTCP{}
 	d := &c.tcp.seen[0]
-	d.end = ctSegEnd(p)
+	d.end = segEnd(p)
 	d.maxwin = max(uint32(p.TCP.Window), 1)
 	if s == ctTCPSynSent {
 		d.maxend = d.end
@@ -260,7 +248,7 @@ func (h *Host) ctTCPPacket(c *Conn, p *Packet, reply bool) ctVerdict {
 			break
 		}
 		tc.lastIndex, tc.lastDir = index, dir
-		tc.lastSeq, tc.lastEnd, tc.lastWin = p.TCP.Seq, ctSegEnd(p), p.TCP.Window
+		tc.lastSeq, tc.lastEnd, tc.lastWin = p.TCP.Seq, segEnd(p), p.TCP.Window
 		if index == tcpSynSet && dir == 0 {
 			var d ctTCPDir
 			tcpOptions(p, &d)
@@ -343,7 +331,7 @@ func (h *Host) ctTCPWindow(c *Conn, p *Packet, dir, index uint8) {
 	s, r := &tc.seen[dir], &tc.seen[1-dir]
 	seq, ack := p.TCP.Seq, p.TCP.Ack
 	win := uint32(p.TCP.Window)
-	end := ctSegEnd(p)
+	end := segEnd(p)
 	syn, hasAck := p.TCP.Flags&tcpSYN != 0, p.TCP.Flags&tcpACK != 0
 	if s.maxwin == 0 {
 		s.end, s.maxend = end, end

@@ -184,17 +184,5 @@ func (h *Host) nfSendReset(p *Packet) {
 	if p.TCP.Flags&tcpRST != 0 {
 		return
 	}
-	r := h.Net.pool.get()
-	r.V6, r.Proto = p.V6, protoTCP
-	r.Src, r.Dst = p.Dst, p.Src
-	r.SrcPort, r.DstPort = p.DstPort, p.SrcPort
-	r.TCP.WScale = -1
-	if p.TCP.Flags&tcpACK != 0 {
-		r.TCP.Seq = p.TCP.Ack
-		r.TCP.Flags = tcpRST
-	} else {
-		r.TCP.Ack = ctSegEnd(p)
-		r.TCP.Flags = tcpRST | tcpACK
-	}
-	_ = h.ipOutput(r)
+	_ = h.ipOutput(h.resetFor(p))
 }

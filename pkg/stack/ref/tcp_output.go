@@ -542,6 +542,15 @@ func (h *Host) tcpSendReset(p *Packet) {
 	if p.TCP.Flags&tcpRST != 0 {
 		return
 	}
+	r := h.resetFor(p)
+	h.MIB.Inc(TcpOutSegs)
+	h.MIB.Inc(TcpOutRsts)
+	_ = h.ipOutput(r)
+}
+
+// resetFor builds the RST answering segment p: its sequence number is
+// p's ACK when p has one; otherwise the RST acknowledges p's segment.
+func (h *Host) resetFor(p *Packet) *Packet {
 	r := h.Net.pool.get()
 	r.V6, r.Proto = p.V6, protoTCP
 	r.Src, r.Dst = p.Dst, p.Src
@@ -551,19 +560,10 @@ func (h *Host) tcpSendReset(p *Packet) {
 		r.TCP.Seq = p.TCP.Ack
 		r.TCP.Flags = tcpRST
 	} else {
-		ack := p.TCP.Seq + uint32(p.Payload)
-		if p.TCP.Flags&tcpSYN != 0 {
-			ack++
-		}
-		if p.TCP.Flags&tcpFIN != 0 {
-			ack++
-		}
-		r.TCP.Ack = ack
+		r.TCP.Ack = segEnd(p)
 		r.TCP.Flags = tcpRST | tcpACK
 	}
-	h.MIB.Inc(TcpOutSegs)
-	h.MIB.Inc(TcpOutRsts)
-	_ = h.ipOutput(r)
+	return r
 }
 
 // winFromSpace is tcp_win_from_space: the window a buffer of space bytes
