@@ -133,112 +133,44 @@ func (f *flags) apply(o getopt.Parsed) (stop bool, err error) {
 // anything getopt would reject, and skips option arguments (-d, -t,
 // --scan, --interval), so that "-t --softnet" stays -t's argument.
 func (f *flags) takeExtras(args []string) ([]string, error) {
-	var rest []string
 	var firstErr error
 	fail := func(format string, a ...any) {
 		if firstErr == nil {
 			firstErr = &usageError{fmt.Sprintf(format, a...)}
 		}
 	}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return append(rest, args[i:]...), firstErr
-		case strings.HasPrefix(a, "--"):
-			if n, err := f.sim.Take("nstat", args[i:]); n > 0 {
-				if err != nil {
-					fail("%s", err)
-				}
-				i += n - 1
-				continue
+	rest := getopt.Extract(args, nstatOptions, func(args []string) int {
+		if n, err := f.sim.Take("nstat", args); n > 0 {
+			if err != nil {
+				fail("%s", err)
 			}
-			name, val, hasVal := strings.Cut(a[2:], "=")
-			switch name {
-			case "netns":
-				switch {
-				case hasVal:
-					f.netns = val
-				case i+1 < len(args):
-					i++
-					f.netns = args[i]
-				default:
-					fail("nstat: option '--netns' requires an argument")
-				}
-				continue
-			case "prometheus", "softnet":
-				if hasVal {
-					fail("nstat: option '--%s' doesn't allow an argument", name)
-				}
-				if name == "prometheus" {
-					f.prometheus = true
-				} else {
-					f.softnet = true
-				}
-				continue
-			}
-			rest = append(rest, a)
-			o, ok := resolveLong(name)
-			if !ok {
-				return append(rest, args[i+1:]...), firstErr // getopt stops here
-			}
-			if o.Arg == getopt.RequiredArgument && !hasVal && i+1 < len(args) {
-				i++
-				rest = append(rest, args[i])
-			}
-		case len(a) > 1 && a[0] == '-':
-			rest = append(rest, a)
-			takesNext, ok := scanShort(a[1:])
-			if !ok {
-				return append(rest, args[i+1:]...), firstErr
-			}
-			if takesNext && i+1 < len(args) {
-				i++
-				rest = append(rest, args[i])
-			}
-		default:
-			rest = append(rest, a)
+			return n
 		}
-	}
+		name, val, hasVal := strings.Cut(args[0][2:], "=")
+		switch name {
+		case "netns":
+			switch {
+			case hasVal:
+				f.netns = val
+			case len(args) > 1:
+				f.netns = args[1]
+				return 2
+			default:
+				fail("nstat: option '--netns' requires an argument")
+			}
+			return 1
+		case "prometheus", "softnet":
+			if hasVal {
+				fail("nstat: option '--%s' doesn't allow an argument", name)
+			}
+			if name == "prometheus" {
+				f.prometheus = true
+			} else {
+				f.softnet = true
+			}
+			return 1
+		}
+		return 0
+	})
 	return rest, firstErr
-}
-
-// resolveLong finds the nstat long option an abbreviation names, as
-// getopt_long does; ok is false when getopt would reject it.
-func resolveLong(name string) (getopt.Option, bool) {
-	var match []getopt.Option
-	for _, o := range nstatOptions {
-		if o.Long == "" || !strings.HasPrefix(o.Long, name) {
-			continue
-		}
-		if o.Long == name {
-			return o, true
-		}
-		match = append(match, o)
-	}
-	if len(match) != 1 {
-		return getopt.Option{}, false
-	}
-	return match[0], true
-}
-
-// scanShort reads a cluster of short options ("-asz", "-d5", "-d") and
-// reports whether its last option takes the next argument; ok is false
-// when getopt would reject a letter.
-func scanShort(body string) (takesNext, ok bool) {
-	for i, c := range body {
-		var o *getopt.Option
-		for k := range nstatOptions {
-			if nstatOptions[k].Short == c {
-				o = &nstatOptions[k]
-			}
-		}
-		if o == nil {
-			return false, false
-		}
-		if o.Arg == getopt.RequiredArgument {
-			return i+len(string(c)) == len(body), true
-		}
-	}
-	return false, true
 }

@@ -22,100 +22,18 @@ import (
 // -F's file.
 func takeSim(args []string) ([]string, simtarget.Spec, error) {
 	var spec simtarget.Spec
-	var rest []string
 	var firstErr error
-loop:
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			rest = append(rest, args[i:]...)
-			break loop
-		case strings.HasPrefix(a, "--"):
-			n, err := spec.Take("ss", args[i:])
-			if err != nil && firstErr == nil {
-				firstErr = &usageError{err.Error()}
-			}
-			if n > 0 {
-				i += n - 1
-				continue
-			}
-			rest = append(rest, a)
-			name, _, hasVal := strings.Cut(a[2:], "=")
-			o, ok := resolveLong(name)
-			if !ok {
-				rest = append(rest, args[i+1:]...) // getopt stops here
-				break loop
-			}
-			if o.Arg == getopt.RequiredArgument && !hasVal && i+1 < len(args) {
-				i++
-				rest = append(rest, args[i])
-			}
-		case len(a) > 1 && a[0] == '-':
-			rest = append(rest, a)
-			takesNext, ok := scanShort(a[1:])
-			if !ok {
-				rest = append(rest, args[i+1:]...)
-				break loop
-			}
-			if takesNext && i+1 < len(args) {
-				i++
-				rest = append(rest, args[i])
-			}
-		default:
-			rest = append(rest, a)
+	rest := getopt.Extract(args, ssOptions, func(a []string) int {
+		n, err := spec.Take("ss", a)
+		if err != nil && firstErr == nil {
+			firstErr = &usageError{err.Error()}
 		}
-	}
+		return n
+	})
 	if err := spec.Check("ss"); err != nil && firstErr == nil {
 		firstErr = &usageError{err.Error()}
 	}
 	return rest, spec, firstErr
-}
-
-// resolveLong finds the ss option a long name abbreviates, as getopt_long
-// does; ok is false when getopt would reject it.
-func resolveLong(name string) (getopt.Option, bool) {
-	var match []getopt.Option
-	for _, o := range ssOptions {
-		if o.Long == "" || !strings.HasPrefix(o.Long, name) {
-			continue
-		}
-		if o.Long == name {
-			return o, true
-		}
-		match = append(match, o)
-	}
-	for _, m := range match[min(1, len(match)):] {
-		if m.Short != match[0].Short || m.ID != match[0].ID || m.Arg != match[0].Arg {
-			return getopt.Option{}, false
-		}
-	}
-	if len(match) == 0 {
-		return getopt.Option{}, false
-	}
-	return match[0], true
-}
-
-// scanShort reads a cluster of short options and reports whether its last
-// option takes the next argument; ok is false when getopt would reject a
-// letter.
-func scanShort(body string) (takesNext, ok bool) {
-	for i, c := range body {
-		var o *getopt.Option
-		for k := range ssOptions {
-			if ssOptions[k].Short == c {
-				o = &ssOptions[k]
-				break
-			}
-		}
-		if o == nil {
-			return false, false
-		}
-		if o.Arg == getopt.RequiredArgument {
-			return i+len(string(c)) == len(body), true
-		}
-	}
-	return false, true
 }
 
 // openTarget opens the stack f points at: the reference stack with

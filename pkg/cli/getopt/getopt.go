@@ -187,3 +187,37 @@ func findShort(opts []Option, c rune) *Option {
 	}
 	return nil
 }
+
+// Extract returns args without the words take claims, reading args as
+// Parse would with opts. take is offered each word that starts with "--"
+// (with the words after it) and returns how many it claims, 0 for none;
+// claimed words are not options of opts (stackbox's additions to a tool,
+// spelled in full). Option arguments are skipped, so that "-F --sim"
+// leaves --sim as -F's argument; "--" and every word after the first one
+// Parse would reject are kept as they are.
+func Extract(args []string, opts []Option, take func(args []string) int) []string {
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var used int
+		var err error
+		switch {
+		case a == "--":
+			return append(rest, args[i:]...)
+		case strings.HasPrefix(a, "--"):
+			if n := take(args[i:]); n > 0 {
+				i += n - 1
+				continue
+			}
+			_, used, err = parseLong("", a[2:], args[i+1:], opts)
+		case len(a) > 1 && a[0] == '-':
+			_, used, err = parseShort("", a[1:], args[i+1:], opts)
+		}
+		if err != nil {
+			return append(rest, args[i:]...) // getopt stops here
+		}
+		rest = append(rest, args[i:i+1+used]...)
+		i += used
+	}
+	return rest
+}

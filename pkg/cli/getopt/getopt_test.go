@@ -1,6 +1,7 @@
 package getopt
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,4 +69,31 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		Parse("ss", []string{a, b, c}, testOpts)
 	})
+}
+
+func TestExtract(t *testing.T) {
+	opts := []Option{
+		{Short: 'F', Long: "filter", Arg: RequiredArgument},
+		{Short: 'n', Long: "numeric"},
+	}
+	take := func(a []string) int {
+		if a[0] == "--sim" && len(a) > 1 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range []struct{ in, want string }{
+		{"-n --sim web -F f", "-n -F f"},
+		{"-F --sim web", "-F --sim web"},             // --sim is -F's argument
+		{"--filter --sim --sim x", "--filter --sim"}, // then --sim x is taken
+		{"--num --sim x", "--num"},                   // an abbreviation
+		{"-- --sim x", "-- --sim x"},                 // after "--": operands
+		{"-q --sim x", "-q --sim x"},                 // getopt stops at -q
+		{"--bogus --sim x", "--bogus --sim x"},       // and at --bogus
+		{"a --sim x b", "a b"},                       // permutation
+	} {
+		if got := strings.Join(Extract(strings.Fields(c.in), opts, take), " "); got != c.want {
+			t.Errorf("Extract(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
 }
